@@ -1,0 +1,45 @@
+"""rnncourse: recurrent neural networks from scratch in numpy, the reference package of the course.
+
+Every page of the book imports it, the assignments' hidden tests compare student
+work with it. Modules, one per concept:
+
+- :mod:`rnncourse.activations`: tanh, sigmoid, relu, softmax, log-softmax and derivatives.
+- :mod:`rnncourse.module`: the layer protocol (``params``, ``grads``, ``forward``, ``backward``) and ``Sequential``.
+- :mod:`rnncourse.rnn`: the Elman RNN, step and sequence functions and the ``RNN`` layer.
+- :mod:`rnncourse.output`: the output layer ``y_t = W_hy h_t + b_y``.
+- :mod:`rnncourse.losses`: softmax cross-entropy and MSE over time, with padding masks.
+- :mod:`rnncourse.bptt`: full and truncated backpropagation through time.
+- :mod:`rnncourse.clipping`: gradient clipping by value and by global norm.
+- :mod:`rnncourse.gradcheck`: numerical gradient checks.
+- :mod:`rnncourse.optim`: SGD (momentum), Adagrad, RMSProp, Adam.
+- :mod:`rnncourse.train`: the training loop with a progress bar.
+- :mod:`rnncourse.worked_example`: the two-unit example of the seed article, computed.
+- :mod:`rnncourse.datasets`: small generated datasets.
+"""
+from . import (activations, bptt, clipping, datasets, gradcheck, losses, module, optim, output, rnn,
+               train, worked_example)
+from .activations import (log_softmax, log_softmax_backward, relu, relu_grad, sigmoid, sigmoid_grad,
+                          softmax, softmax_backward, tanh, tanh_grad)
+from .bptt import bptt as run_bptt
+from .clipping import clip_grads_by_global_norm, clip_grads_by_value, global_norm
+from .gradcheck import check_function_gradients, check_module_gradients, numerical_gradient, rel_error
+from .losses import mse, softmax_cross_entropy
+from .module import Module, Sequential
+from .optim import SGD, Adagrad, Adam, RMSProp
+from .output import LastStep, Output, output_backward, output_forward
+from .rnn import RNN, rnn_backward, rnn_forward, rnn_step_backward, rnn_step_forward
+from .train import History, fit
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "activations", "bptt", "clipping", "datasets", "gradcheck", "losses", "module", "optim", "output",
+    "rnn", "train", "worked_example",
+    "tanh", "tanh_grad", "sigmoid", "sigmoid_grad", "relu", "relu_grad", "softmax", "softmax_backward",
+    "log_softmax", "log_softmax_backward",
+    "Module", "Sequential", "RNN", "rnn_step_forward", "rnn_step_backward", "rnn_forward", "rnn_backward",
+    "Output", "LastStep", "output_forward", "output_backward", "mse", "softmax_cross_entropy",
+    "run_bptt", "clip_grads_by_value", "clip_grads_by_global_norm", "global_norm",
+    "rel_error", "numerical_gradient", "check_module_gradients", "check_function_gradients",
+    "SGD", "Adagrad", "RMSProp", "Adam", "fit", "History", "__version__",
+]

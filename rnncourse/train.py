@@ -1,0 +1,119 @@
+r"""A small training loop with a progress bar and a loss history.
+
+Taught on the book page *Your first RNN* (``book/first_rnn``).
+
+One step: zero the gradients, forward, loss, BPTT (full or truncated), clip,
+update. That is all :func:`fit` does, batch after batch, epoch after epoch; the
+loop stays short so that readers can write it themselves.
+"""
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+
+import numpy as np
+from tqdm.auto import tqdm
+
+from ._checks import check_positive_float, check_positive_int
+from .bptt import bptt, get_loss
+from .clipping import clip_grads_by_global_norm, clip_grads_by_value, global_norm
+from .module import Module
+from .optim import Optimizer
+
+
+@dataclass
+class History:
+    """What :func:`fit` records.
+
+    Attributes
+    ----------
+    step_losses : list of float
+        Loss of every batch, in order.
+    epoch_losses : list of float
+        Mean batch loss of every epoch.
+    grad_norms : list of float
+        Global gradient norm of every batch, before clipping.
+    """
+
+    step_losses: list = field(default_factory=list)
+    epoch_losses: list = field(default_factory=list)
+    grad_norms: list = field(default_factory=list)
+
+
+def _unpack(batch, i):
+    if not isinstance(batch, (tuple, list)) or len(batch) not in (2, 3):
+        raise ValueError(f"batch {i} must be a tuple (x, y) or (x, y, mask), got "
+                         f"{type(batch).__name__}" + (f" of length {len(batch)}"
+                                                     if isinstance(batch, (tuple, list)) else ""))
+    return (batch[0], batch[1], batch[2] if len(batch) == 3 else None)
+
+
+def fit(model: Module, optimizer: Optimizer, batches, *, loss="mse", epochs=1, truncation=None,
+        clip_norm=None, clip_value=None, progress=None, desc="training") -> History:
+    """Train ``model`` on ``batches`` for ``epochs`` epochs.
+
+    Parameters
+    ----------
+    model : Module
+        Maps (N, T, D) to per-step outputs.
+    optimizer : Optimizer
+        Built on ``model``.
+    batches : list of tuples, or callable
+        Each batch is ``(x, y)`` or ``(x, y, mask)``; or a function
+        ``epoch -> iterable of batches`` (to reshuffle with your own rng).
+    loss : {"mse", "cross_entropy"} or callable
+    epochs : int
+    truncation : int, optional
+        Truncated-BPTT chunk length (see :func:`rnncourse.bptt.bptt`).
+    clip_norm : float, optional
+        Clip by global norm to this value.
+    clip_value : float, optional
+        Clip every gradient entry to [-clip_value, clip_value].
+    progress : bool, optional
+        Show a tqdm progress bar; by default only when stderr is a terminal.
+    desc : str
+        Label of the progress bar.
+
+    Returns
+    -------
+    History
+
+    Book page: ``book/first_rnn``.
+    """
+    if not isinstance(optimizer, Optimizer) or optimizer.module is not model:
+        raise ValueError("optimizer must be an rnncourse optimizer built on this model, "
+                         "e.g. Adam(model, lr=1e-2)")
+    get_loss(loss)
+    epochs = check_positive_int("epochs", epochs)
+    if clip_norm is not None:
+        check_positive_float("clip_norm", clip_norm)
+    if clip_value is not None:
+        check_positive_float("clip_value", clip_value)
+    if progress is None:
+        progress = sys.stderr.isatty()
+    history = History()
+    model.train()
+    bar = tqdm(range(epochs), desc=desc, disable=not progress, unit="epoch")
+    for epoch in bar:
+        epoch_batches = batches(epoch) if callable(batches) else batches
+        losses = []
+        for i, batch in enumerate(epoch_batches):
+            x, y, mask = _unpack(batch, i)
+            model.zero_grad()
+            value, _ = bptt(model, x, y, loss=loss, mask=mask, truncation=truncation)
+            grads = model.grads
+            history.grad_norms.append(global_norm(grads))
+            if clip_value is not None:
+                clip_grads_by_value(grads, clip_value)
+            if clip_norm is not None:
+                clip_grads_by_global_norm(grads, clip_norm)
+            optimizer.step()
+            losses.append(value)
+            history.step_losses.append(value)
+        if not losses:
+            raise ValueError("batches produced no batch in epoch "
+                             f"{epoch}; pass a non-empty list of (x, y) tuples")
+        history.epoch_losses.append(float(np.mean(losses)))
+        bar.set_postfix(loss=f"{history.epoch_losses[-1]:.4g}")
+    bar.close()
+    return history
