@@ -49,7 +49,7 @@ def bptt(model: Module, x, y, loss="mse", mask=None, state=None, truncation=None
     model : Module
         A sequence model mapping (N, T, D) to per-step outputs (N, T, O), e.g.
         ``Sequential(RNN(D, H, rng=rng), Output(H, O, rng=rng))``.
-    x : ndarray, shape (N, T, D)
+    x : ndarray, shape (N, T, D), or any input the model reads (full BPTT only)
     y : ndarray, shape (N, T, O) for ``"mse"``, int (N, T) for ``"cross_entropy"``
     loss : {"mse", "cross_entropy"} or callable
     mask : ndarray, shape (N, T), optional
@@ -75,12 +75,19 @@ def bptt(model: Module, x, y, loss="mse", mask=None, state=None, truncation=None
     Book page: ``book/bptt``.
     """
     loss_fn = get_loss(loss)
+    if truncation is None:
+        # full BPTT: one forward over every step, one backward from the last step to the first.
+        # x may be anything the model reads (token ids, or a (source, target) pair for seq2seq).
+        out, state = model.forward(x, state)
+        value, dout = loss_fn(out, y, mask)
+        model.backward(dout)
+        return float(value), state
+    k = check_positive_int("truncation", truncation)
     x = as_float_array("x", x, ndim=3)
     N, T = x.shape[:2]
     y = np.asarray(y)
     if y.shape[:2] != (N, T):
         raise ValueError(f"y must start with the shape (N, T) = {(N, T)} of x, got {y.shape}")
-    k = T if truncation is None else check_positive_int("truncation", truncation)
     m = np.ones((N, T), dtype=bool) if mask is None else np.asarray(mask)
     if m.shape != (N, T):
         raise ValueError(f"mask must have shape (N, T) = {(N, T)}, got {m.shape}")

@@ -14,7 +14,7 @@ from conftest import GRAD_TOL
                                        (rc.relu, rc.relu_grad)])
 def test_derivative_from_output_matches_numerical_slope(f, f_grad, rng):
     a = rng.standard_normal((4, 5))
-    a[np.abs(a) < 1e-3] = 0.5          # keep relu away from its kink
+    a[np.abs(a) < 1e-2] = 0.5          # keep relu away from its kink (the stencil spans +-2e-3)
     dout = rng.standard_normal(a.shape)
     num = numerical_gradient(lambda: f(a), a, dout)
     assert rel_error(dout * f_grad(f(a)), num) < GRAD_TOL

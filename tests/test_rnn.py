@@ -19,7 +19,9 @@ def _weights(rng, scale=0.5):
 def test_step_gradients(nonlinearity, rng):
     inputs = dict(x=rng.standard_normal((N, D)), h_prev=rng.standard_normal((N, H)), **_weights(rng),
                   nonlinearity=nonlinearity)
-    errors = check_function_gradients(rc.rnn_step_forward, rc.rnn_step_backward, inputs, rng=rng)
+    # relu has a kink at 0: the narrow two-point stencil is less likely to straddle it
+    order = 2 if nonlinearity == "relu" else 4
+    errors = check_function_gradients(rc.rnn_step_forward, rc.rnn_step_backward, inputs, rng=rng, order=order)
     assert set(errors) == {"x", "h_prev", "W_xh", "W_hh", "b_h"}
     assert max(errors.values()) < GRAD_TOL, errors
 
@@ -28,7 +30,8 @@ def test_step_gradients(nonlinearity, rng):
 def test_sequence_gradients(nonlinearity, rng):
     inputs = dict(x=rng.standard_normal((N, T, D)), h0=rng.standard_normal((N, H)), **_weights(rng),
                   nonlinearity=nonlinearity)
-    errors = check_function_gradients(rc.rnn_forward, rc.rnn_backward, inputs, rng=rng)
+    order = 2 if nonlinearity == "relu" else 4
+    errors = check_function_gradients(rc.rnn_forward, rc.rnn_backward, inputs, rng=rng, order=order)
     assert set(errors) == {"x", "h0", "W_xh", "W_hh", "b_h"}
     assert max(errors.values()) < GRAD_TOL, errors
 
@@ -52,10 +55,11 @@ def test_sequence_backward_adds_gradient_on_final_state(rng):
 def test_layer_gradients_with_and_without_initial_state(nonlinearity, rng):
     layer = rc.RNN(D, H, nonlinearity, rng=rng)
     x = rng.standard_normal((N, T, D))
-    errors = check_module_gradients(layer, x, rng=rng)
+    order = 2 if nonlinearity == "relu" else 4
+    errors = check_module_gradients(layer, x, rng=rng, order=order)
     assert set(errors) == {"x", "W_xh", "W_hh", "b_h"}
     assert max(errors.values()) < GRAD_TOL, errors
-    errors = check_module_gradients(layer, x, rng.standard_normal((N, H)), rng=rng)
+    errors = check_module_gradients(layer, x, rng.standard_normal((N, H)), rng=rng, order=order)
     assert "state" in errors and max(errors.values()) < GRAD_TOL, errors
 
 
