@@ -72,7 +72,14 @@ def sigmoid(a):
 
     Book page: ``book/math``.
     """
-    a = as_float_array("a", a)
+    return sigmoid_unchecked(as_float_array("a", a))
+
+
+def sigmoid_unchecked(a):
+    """The stable sigmoid of :func:`sigmoid` without input checks, for use inside time loops.
+
+    Book page: ``book/math``.
+    """
     e = np.exp(-np.abs(a))
     return np.where(a >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(a.dtype, copy=False)
 
