@@ -1,4 +1,4 @@
-"""Input validation shared by every public function of :mod:`rnncourse`.
+"""Input validation shared by every public function of ``rnncourse``.
 
 Every check names the argument, says what was expected and what arrived, so a
 student reading the error knows which line of their code to look at. Nothing is

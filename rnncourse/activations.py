@@ -211,7 +211,7 @@ def log_softmax_backward(dout, out, axis: int = -1):
     return dout - np.exp(out) * np.sum(dout, axis=axis, keepdims=True)
 
 
-#: The hidden-state nonlinearities a recurrent layer accepts: name -> (f, f_grad).
+#: The hidden-state nonlinearities a recurrent layer accepts, each name mapped to the pair (f, f_grad).
 NONLINEARITIES = {"tanh": (np.tanh, lambda out: 1.0 - out * out),
                   "relu": (lambda a: np.maximum(a, 0.0), lambda out: (out > 0).astype(out.dtype))}
 

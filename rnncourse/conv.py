@@ -13,7 +13,7 @@ channels :math:`o`, in PyTorch's layout ``W`` of shape ``(C_out, C_in, K)``:
 
 with zero padding :math:`p` on both ends, so :math:`T_{out} = T + 2p - K + 1`.
 Unlike PyTorch, sequences are batch-first and channels-last, ``(N, T, C)``, as
-everywhere in :mod:`rnncourse`. The implementation gathers every window of
+everywhere in ``rnncourse``. The implementation gathers every window of
 :math:`K` steps into a matrix ("im2col") so that the whole convolution is one
 matrix product; the backward pass scatters the window gradients back.
 """

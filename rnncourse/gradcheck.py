@@ -137,7 +137,7 @@ def check_module_gradients(module: Module, x, state=None, *, rng, eps=None, orde
 
     A random upstream gradient :math:`g` (and :math:`g_T` on the final state) turns
     the module into the scalar :math:`L = \sum g \odot \text{outputs} + \sum g_T
-    \odot \text{final\_state}`; the analytic gradients from :meth:`Module.backward`
+    \odot \text{final\_state}`; the analytic gradients from :meth:`rnncourse.module.Module.backward`
     are compared with central differences of :math:`L`. The module is put in eval
     mode so that dropout does not change between evaluations.
 
@@ -222,7 +222,7 @@ def check_module_gradients(module: Module, x, state=None, *, rng, eps=None, orde
 
 
 def check_function_gradients(forward, backward, inputs: dict, *, rng, eps=None, order=4) -> dict:
-    r"""Check a pure ``forward``/``backward`` pair such as :func:`rnncourse.rnn_step_forward`.
+    r"""Check a pure ``forward``/``backward`` pair such as :func:`rnncourse.rnn.rnn_step_forward`.
 
     Parameters
     ----------

@@ -327,8 +327,6 @@ class GRU(Module):
         Same keys and shapes; accumulated by :meth:`backward`.
     d_state : ndarray, shape (N, H)
         After :meth:`backward`, the gradient with respect to the initial state.
-    gates : dict
-        Gate activations of the last forward pass (see :attr:`gates`).
 
     Examples
     --------

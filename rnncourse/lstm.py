@@ -377,8 +377,6 @@ class LSTM(Module):
     d_state : tuple of ndarray
         After :meth:`backward`, ``(dh0, dc0)``, each (N, H): the gradient with
         respect to the initial state.
-    gates : dict
-        Gate activations of the last forward pass (see :attr:`gates`).
 
     Examples
     --------

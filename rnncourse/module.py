@@ -1,4 +1,4 @@
-r"""The module protocol shared by every layer of :mod:`rnncourse`, and a container.
+r"""The module protocol shared by every layer of ``rnncourse``, and a container.
 
 Taught on the book page *Your first RNN* (``book/first_rnn``).
 
@@ -115,7 +115,7 @@ class Module:
         raise NotImplementedError
 
     def backward(self, d_outputs, d_final_state=None):
-        """Return ``dx`` and accumulate into :attr:`grads`; subclasses implement it."""
+        """Return ``dx`` and accumulate into :attr:`~rnncourse.module.Module.grads`; subclasses implement it."""
         raise NotImplementedError
 
     def __call__(self, x, state=None):

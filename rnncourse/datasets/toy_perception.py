@@ -126,7 +126,7 @@ def speech_toy(n, *, rng, n_phonemes=5, n_freq=16, phones=(2, 6), duration=(3, 8
 # handwriting
 # ---------------------------------------------------------------------------
 
-#: Pen-stroke templates of the ten digits in a unit box (x right, y up): a list of
+#: Pen-stroke templates of the ten digits in a unit box (x right, y up), as a list of
 #: strokes per digit, each stroke a polyline of (x, y) points drawn without lifting the pen.
 DIGIT_TEMPLATES = {
     0: [[(0.5 + 0.35 * np.sin(a), 0.5 + 0.5 * np.cos(a)) for a in np.linspace(0, 2 * np.pi, 13)]],
@@ -399,7 +399,7 @@ def image_features(images, *, grid=2):
 # music
 # ---------------------------------------------------------------------------
 
-#: MIDI pitches of the melodies: C major over two octaves, C4 (60) to C6 (84).
+#: MIDI pitches of the melodies, C major over two octaves, C4 (60) to C6 (84).
 MUSIC_SCALE = np.array([60, 62, 64, 65, 67, 69, 71, 72, 74, 76, 77, 79, 81, 83, 84], dtype=np.int64)
 _TONIC_DEGREES = np.array([0, 7, 14])
 _STEPS = np.array([-4, -2, -1, 0, 1, 2, 4])
