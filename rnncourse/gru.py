@@ -64,9 +64,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import as_float_array, check_positive_int, check_rng, check_same_dtype
+from ._checks import as_float_array, check_same_dtype
 from .activations import sigmoid_unchecked
-from .module import Module
+from .module import RecurrentLayer
 
 #: Names of the three gate blocks of ``W_xh``/``W_hh``/``b_xh``/``b_hh``, in row order (PyTorch's).
 GATE_ORDER = ("reset", "update", "new")
@@ -299,7 +299,7 @@ def gru_backward(dh, cache, dh_T=None):
 # ---------------------------------------------------------------------------
 # the layer
 # ---------------------------------------------------------------------------
-class GRU(Module):
+class GRU(RecurrentLayer):
     r"""A GRU layer following the module protocol; PyTorch's equations and layout.
 
     .. math:: h_t = (1 - z_t) \odot n_t + z_t \odot h_{t-1}
@@ -341,23 +341,12 @@ class GRU(Module):
     """
 
     def __init__(self, input_size, hidden_size, *, rng, dtype=np.float64):
-        super().__init__()
-        self.input_size = check_positive_int("input_size", input_size)
-        self.hidden_size = check_positive_int("hidden_size", hidden_size)
-        check_rng("rng", rng)
-        self.dtype = np.dtype(dtype)
-        if self.dtype.type not in (np.float32, np.float64):
-            raise TypeError(f"dtype must be numpy.float64 or numpy.float32, got {self.dtype}")
+        super().__init__(input_size, hidden_size, rng=rng, dtype=dtype)
         H, D = self.hidden_size, self.input_size
-        k = 1.0 / np.sqrt(H)
-        self.add_param("W_xh", rng.uniform(-k, k, (3 * H, D)).astype(self.dtype))
-        self.add_param("W_hh", rng.uniform(-k, k, (3 * H, H)).astype(self.dtype))
-        self.add_param("b_xh", rng.uniform(-k, k, 3 * H).astype(self.dtype))
-        self.add_param("b_hh", rng.uniform(-k, k, 3 * H).astype(self.dtype))
-
-    def initial_state(self, batch_size: int) -> np.ndarray:
-        """Zeros of shape ``(batch_size, H)``."""
-        return np.zeros((check_positive_int("batch_size", batch_size), self.hidden_size), self.dtype)
+        self.add_param("W_xh", self.uniform_init((3 * H, D)))
+        self.add_param("W_hh", self.uniform_init((3 * H, H)))
+        self.add_param("b_xh", self.uniform_init(3 * H))
+        self.add_param("b_hh", self.uniform_init(3 * H))
 
     def forward(self, x, state=None):
         """Run the layer over ``x``.
@@ -375,9 +364,8 @@ class GRU(Module):
         final_state : ndarray, shape (N, H)
             ``outputs[:, -1]``, to carry into the next chunk.
         """
-        x = as_float_array("x", x, ndim=3, shape=(None, None, self.input_size), dtype=self.dtype)
-        h0 = self.initial_state(x.shape[0]) if state is None else \
-            as_float_array("state", state, shape=(x.shape[0], self.hidden_size), dtype=self.dtype)
+        x = self.check_input(x)
+        h0 = self.initial_state(x.shape[0]) if state is None else self.check_state("state", state, x.shape[0])
         p = self._params
         h, self._cache = gru_forward(x, h0, p["W_xh"], p["W_hh"], p["b_xh"], p["b_hh"])
         return h, h[:, -1].copy()

@@ -79,9 +79,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import as_float_array, check_positive_int, check_rng, check_same_dtype
+from ._checks import as_float_array, check_same_dtype
 from .activations import sigmoid_unchecked
-from .module import Module
+from .module import RecurrentLayer
 
 #: Names of the four gate blocks of ``W_xh``/``W_hh``/``b_h``, in row order (PyTorch's).
 GATE_ORDER = ("input", "forget", "cell", "output")
@@ -341,7 +341,7 @@ def lstm_backward(dh, cache, dh_T=None, dc_T=None):
 # ---------------------------------------------------------------------------
 # the layer
 # ---------------------------------------------------------------------------
-class LSTM(Module):
+class LSTM(RecurrentLayer):
     r"""An LSTM layer following the module protocol; PyTorch's equations and layout.
 
     .. math::
@@ -393,30 +393,22 @@ class LSTM(Module):
     """
 
     def __init__(self, input_size, hidden_size, *, rng, dtype=np.float64, forget_bias=0.0):
-        super().__init__()
-        self.input_size = check_positive_int("input_size", input_size)
-        self.hidden_size = check_positive_int("hidden_size", hidden_size)
-        check_rng("rng", rng)
-        self.dtype = np.dtype(dtype)
-        if self.dtype.type not in (np.float32, np.float64):
-            raise TypeError(f"dtype must be numpy.float64 or numpy.float32, got {self.dtype}")
+        super().__init__(input_size, hidden_size, rng=rng, dtype=dtype)
         if isinstance(forget_bias, bool) or not isinstance(forget_bias, numbers.Real):
             raise TypeError(f"forget_bias must be a number, got {forget_bias!r} ({type(forget_bias).__name__})")
         if not np.isfinite(forget_bias):
             raise ValueError(f"forget_bias must be a finite number, got {forget_bias}")
         self.forget_bias = float(forget_bias)
         H, D = self.hidden_size, self.input_size
-        k = 1.0 / np.sqrt(H)
-        self.add_param("W_xh", rng.uniform(-k, k, (4 * H, D)).astype(self.dtype))
-        self.add_param("W_hh", rng.uniform(-k, k, (4 * H, H)).astype(self.dtype))
-        b_h = rng.uniform(-k, k, 4 * H)
-        b_h[H:2 * H] += self.forget_bias
-        self.add_param("b_h", b_h.astype(self.dtype))
+        self.add_param("W_xh", self.uniform_init((4 * H, D)))
+        self.add_param("W_hh", self.uniform_init((4 * H, H)))
+        b_h = self.uniform_init(4 * H)
+        b_h[H:2 * H] += self.dtype.type(self.forget_bias)
+        self.add_param("b_h", b_h)
 
     def initial_state(self, batch_size: int):
         """``(h0, c0)``: two arrays of zeros of shape ``(batch_size, H)``."""
-        N = check_positive_int("batch_size", batch_size)
-        return (np.zeros((N, self.hidden_size), self.dtype), np.zeros((N, self.hidden_size), self.dtype))
+        return (super().initial_state(batch_size), super().initial_state(batch_size))
 
     def forward(self, x, state=None):
         """Run the layer over ``x``.
@@ -434,8 +426,8 @@ class LSTM(Module):
         final_state : tuple (h_T, c_T) of ndarray, each (N, H)
             To carry into the next chunk.
         """
-        x = as_float_array("x", x, ndim=3, shape=(None, None, self.input_size), dtype=self.dtype)
-        N, H = x.shape[0], self.hidden_size
+        x = self.check_input(x)
+        N = x.shape[0]
         if state is None:
             h0, c0 = self.initial_state(N)
         else:
@@ -443,8 +435,8 @@ class LSTM(Module):
                 raise TypeError("state must be None or a tuple (h0, c0) of two (N, H) arrays, got "
                                 + (f"a {type(state).__name__} of length {len(state)}"
                                    if isinstance(state, (tuple, list)) else f"a {type(state).__name__}"))
-            h0 = as_float_array("state[0] (h0)", state[0], shape=(N, H), dtype=self.dtype)
-            c0 = as_float_array("state[1] (c0)", state[1], shape=(N, H), dtype=self.dtype)
+            h0 = self.check_state("state[0] (h0)", state[0], N)
+            c0 = self.check_state("state[1] (c0)", state[1], N)
         p = self._params
         h, self._cache = lstm_forward(x, h0, c0, p["W_xh"], p["W_hh"], p["b_h"])
         return h, (h[:, -1].copy(), self._cache[-1].c.copy())

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import as_float_array
+from ._checks import as_float_array, check_positive_int, check_rng
 
 
 class Module:
@@ -129,6 +129,54 @@ class Module:
 
     def __repr__(self):
         return f"{type(self).__name__}({self.num_parameters()} parameters)"
+
+
+class RecurrentLayer(Module):
+    r"""Shared base of the recurrent layers (:class:`~rnncourse.rnn.RNN`, LSTM, GRU).
+
+    Holds what every cell has in common: the sizes D and H, the dtype, PyTorch's
+    initialisation (every parameter uniform in :math:`[-1/\sqrt{H}, 1/\sqrt{H}]`),
+    the zero initial state, and the checks of the input ``x`` (N, T, D) and of a
+    state array (N, H).
+
+    Parameters
+    ----------
+    input_size : int
+        D.
+    hidden_size : int
+        H.
+    rng : numpy.random.Generator
+        Used by :meth:`uniform_init` while the subclass registers its parameters.
+    dtype : {numpy.float64, numpy.float32}
+
+    Book page: ``book/first_rnn``.
+    """
+
+    def __init__(self, input_size, hidden_size, *, rng, dtype=np.float64):
+        super().__init__()
+        self.input_size = check_positive_int("input_size", input_size)
+        self.hidden_size = check_positive_int("hidden_size", hidden_size)
+        self._rng = check_rng("rng", rng)
+        self.dtype = np.dtype(dtype)
+        if self.dtype.type not in (np.float32, np.float64):
+            raise TypeError(f"dtype must be numpy.float64 or numpy.float32, got {self.dtype}")
+
+    def uniform_init(self, shape) -> np.ndarray:
+        r"""An array of ``shape`` drawn uniformly from :math:`\pm 1/\sqrt{H}`, in the layer's dtype."""
+        k = 1.0 / np.sqrt(self.hidden_size)
+        return self._rng.uniform(-k, k, shape).astype(self.dtype)
+
+    def initial_state(self, batch_size: int):
+        """Zeros of shape ``(batch_size, H)`` (the LSTM returns a pair)."""
+        return np.zeros((check_positive_int("batch_size", batch_size), self.hidden_size), self.dtype)
+
+    def check_input(self, x) -> np.ndarray:
+        """Validate ``x``: shape (N, T, D) in the layer's dtype, finite."""
+        return as_float_array("x", x, ndim=3, shape=(None, None, self.input_size), dtype=self.dtype)
+
+    def check_state(self, name: str, h, batch_size: int) -> np.ndarray:
+        """Validate one state array: shape (N, H) in the layer's dtype, finite."""
+        return as_float_array(name, h, shape=(batch_size, self.hidden_size), dtype=self.dtype)
 
 
 class Sequential(Module):

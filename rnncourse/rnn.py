@@ -41,10 +41,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import (as_float_array, check_choice, check_positive_int, check_rng,
-                      check_same_dtype)
+from ._checks import as_float_array, check_choice, check_same_dtype
 from .activations import get_nonlinearity, NONLINEARITIES
-from .module import Module
+from .module import RecurrentLayer
 
 
 # ---------------------------------------------------------------------------
@@ -246,7 +245,7 @@ def rnn_backward(dh, cache, dh_T=None):
 # ---------------------------------------------------------------------------
 # the layer
 # ---------------------------------------------------------------------------
-class RNN(Module):
+class RNN(RecurrentLayer):
     r"""An Elman RNN layer following the module protocol.
 
     .. math:: h_t = f(W_{xh} x_t + W_{hh} h_{t-1} + b_h)
@@ -285,23 +284,12 @@ class RNN(Module):
     """
 
     def __init__(self, input_size, hidden_size, nonlinearity="tanh", *, rng, dtype=np.float64):
-        super().__init__()
-        self.input_size = check_positive_int("input_size", input_size)
-        self.hidden_size = check_positive_int("hidden_size", hidden_size)
+        super().__init__(input_size, hidden_size, rng=rng, dtype=dtype)
         self.nonlinearity = check_choice("nonlinearity", nonlinearity, tuple(NONLINEARITIES))
-        check_rng("rng", rng)
-        self.dtype = np.dtype(dtype)
-        if self.dtype.type not in (np.float32, np.float64):
-            raise TypeError(f"dtype must be numpy.float64 or numpy.float32, got {self.dtype}")
         H, D = self.hidden_size, self.input_size
-        k = 1.0 / np.sqrt(H)
-        self.add_param("W_xh", rng.uniform(-k, k, (H, D)).astype(self.dtype))
-        self.add_param("W_hh", rng.uniform(-k, k, (H, H)).astype(self.dtype))
-        self.add_param("b_h", rng.uniform(-k, k, H).astype(self.dtype))
-
-    def initial_state(self, batch_size: int) -> np.ndarray:
-        """Zeros of shape ``(batch_size, H)``."""
-        return np.zeros((check_positive_int("batch_size", batch_size), self.hidden_size), self.dtype)
+        self.add_param("W_xh", self.uniform_init((H, D)))
+        self.add_param("W_hh", self.uniform_init((H, H)))
+        self.add_param("b_h", self.uniform_init(H))
 
     def forward(self, x, state=None):
         """Run the layer over ``x``.
@@ -319,9 +307,8 @@ class RNN(Module):
         final_state : ndarray, shape (N, H)
             ``outputs[:, -1]``, to carry into the next chunk.
         """
-        x = as_float_array("x", x, ndim=3, shape=(None, None, self.input_size), dtype=self.dtype)
-        h0 = self.initial_state(x.shape[0]) if state is None else \
-            as_float_array("state", state, shape=(x.shape[0], self.hidden_size), dtype=self.dtype)
+        x = self.check_input(x)
+        h0 = self.initial_state(x.shape[0]) if state is None else self.check_state("state", state, x.shape[0])
         p = self._params
         h, self._cache = rnn_forward(x, h0, p["W_xh"], p["W_hh"], p["b_h"], self.nonlinearity)
         return h, h[:, -1].copy()
