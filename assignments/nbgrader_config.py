@@ -1,0 +1,35 @@
+"""nbgrader configuration of the course (nbgrader reads it from the working directory:
+the make targets run nbgrader from assignments/)."""
+import os
+
+c = get_config()  # noqa: F821 (provided by nbgrader)
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+c.CourseDirectory.course_id = "rnn-from-scratch"
+c.CourseDirectory.root = HERE
+# SQLite next to this file by default (not committed); any SQLAlchemy URL, e.g.
+# postgresql://user@host/gradebook for a large course, through an environment variable.
+c.CourseDirectory.db_url = os.environ.get("RNNCOURSE_GRADEBOOK_URL",
+                                          "sqlite:///" + os.path.join(HERE, "gradebook.db"))
+
+# Autograding: a per-cell time limit (an endless loop loses that cell's points only),
+# a kernel restart when one dies, and minimal tracebacks so feedback shows the message
+# of a failed check but not the lines of the hidden test that raised it.
+c.Execute.timeout = int(os.environ.get("RNNCOURSE_CELL_TIMEOUT", "60"))
+c.Execute.interrupt_on_timeout = True
+c.Execute.extra_arguments = ["--InteractiveShell.xmode=Minimal"]
+
+# Harmless warnings written to stderr must not zero a grade cell.
+c.IgnorePattern.enabled = True
+c.IgnorePattern.pattern = r"(?i)(warning|deprecat)"
+
+# Feedback: nbgrader shows hidden tests by default; clear them.
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "nbgrader.preprocessors.ClearHiddenTests",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]
+
+# Students may not change read-only cells: the master versions are restored on autograde.
+c.Autograde.exclude_overwriting = {}

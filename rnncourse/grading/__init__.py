@@ -1,0 +1,246 @@
+r"""Grading helpers for the course's nbgrader assignments.
+
+Taught on the book page *For instructors* (``book/instructors``).
+
+Every graded cell of an assignment calls one function of a per-assignment module
+(:mod:`rnncourse.grading.forward`, ...), so a test cell holds one line and
+reveals nothing even if a student sees it. The helpers here do the work:
+
+* :func:`call_student` runs the student's function on *copies* of the inputs,
+  turns any exception into a message the student understands, and refuses
+  answers that call ``rnncourse``'s own implementation of the function they
+  must write (detected with a profiling hook, so renaming the import does not
+  hide it).
+* :func:`check_array` compares an answer with the reference value computed by
+  ``rnncourse`` at grading time. It first checks the type (exactly
+  ``numpy.ndarray``: an object that claims to equal everything is refused),
+  the dtype and the shape, then the values, using numpy functions bound when
+  this module was imported, before any student code ran; redefining
+  ``np.allclose`` or ``np.testing`` in an answer cell changes nothing here.
+* :func:`diagnose` recognises typical mistakes (a missing bias, the wrong
+  activation, an off-by-one in time) by comparing with references computed with
+  that mistake, and names the mistake.
+* Failure messages never print expected values or test inputs.
+"""
+from __future__ import annotations
+
+import builtins
+import hashlib
+import io
+import sys
+import warnings
+from contextlib import contextmanager, redirect_stderr
+from pathlib import Path
+
+import numpy as _np
+
+# bound once, before any student code runs
+_ndarray = _np.ndarray
+_abs = _np.abs
+_max = _np.max
+_isfinite = _np.isfinite
+_all = _np.all
+_copy = _np.copy
+_type = builtins.type
+_isinstance = builtins.isinstance
+_getprofile = sys.getprofile
+_setprofile = sys.setprofile
+
+_PACKAGE_DIR = str(Path(__file__).resolve().parent.parent)
+
+
+class GradingError(AssertionError):
+    """A failed check, with a message meant for the student (no expected values, no test code)."""
+
+
+def _copy_arg(a):
+    if _type(a) is _ndarray:
+        return _copy(a)
+    if _isinstance(a, tuple):
+        return tuple(_copy_arg(v) for v in a)
+    if _isinstance(a, list):
+        return [_copy_arg(v) for v in a]
+    return a
+
+
+@contextmanager
+def _watch_calls(files):
+    """Record calls into functions defined in ``files`` while the block runs."""
+    hits = []
+
+    def profiler(frame, event, arg):
+        if event == "call" and frame.f_code.co_filename in files:
+            hits.append(frame.f_code.co_name)
+
+    previous = _getprofile()
+    _setprofile(profiler)
+    try:
+        yield hits
+    finally:
+        _setprofile(previous)
+
+
+def reference_file(module_name: str) -> str:
+    """Path of an ``rnncourse`` module's source file, e.g. ``"rnn"`` -> ``.../rnncourse/rnn.py``."""
+    return str(Path(_PACKAGE_DIR) / (module_name.replace(".", "/") + ".py"))
+
+
+def call_student(name, fn, *args, forbidden=(), **kwargs):
+    """Call the student's ``fn`` on copies of the arguments.
+
+    Parameters
+    ----------
+    name : str
+        The function's name, used in messages.
+    fn : callable
+        The student's function.
+    *args, **kwargs
+        Its arguments; arrays are copied, so the student cannot change the grader's data.
+        Warnings and writes to ``sys.stderr`` during the call are discarded: nbgrader
+        would give 0 points to a grade cell with stderr output, even for a right answer.
+    forbidden : sequence of str
+        ``rnncourse`` module names (e.g. ``("rnn",)``) whose functions the answer
+        must not call: the point of the exercise is to write them.
+
+    Returns
+    -------
+    Whatever ``fn`` returns.
+
+    Raises
+    ------
+    GradingError
+        ``fn`` is not callable, raised an exception, or called a forbidden function.
+
+    Book page: ``book/instructors``.
+    """
+    if not callable(fn):
+        raise GradingError(f"{name} is not a function (got {_type(fn).__name__}); "
+                           "run the cell that defines it")
+    files = {reference_file(m) for m in forbidden}
+    args = [_copy_arg(a) for a in args]
+    kwargs = {k: _copy_arg(v) for k, v in kwargs.items()}
+    try:
+        # warnings and stderr output of a correct answer must not cost points (nbgrader gives 0 to a
+        # grade cell that writes to stderr), so they are swallowed here
+        with warnings.catch_warnings(), redirect_stderr(io.StringIO()), _watch_calls(files) as hits:
+            warnings.simplefilter("ignore")
+            out = fn(*args, **kwargs)
+    except GradingError:
+        raise
+    except NotImplementedError:
+        raise GradingError(f"{name} is not implemented yet (it raises NotImplementedError)") from None
+    except Exception as err:                       # the student's own error, shown as it is
+        raise GradingError(f"{name} raised {_type(err).__name__}: {err}") from None
+    if hits:
+        raise GradingError(f"{name} calls rnncourse's own {hits[0]}; write the computation yourself "
+                           "(using rnncourse's reference implementation earns no points here)")
+    return out
+
+
+def check_array(name, got, expected, *, rtol=1e-6, atol=1e-9, what="the output", hint=None):
+    """Check an answer array against the reference: type, dtype, shape, finiteness, values.
+
+    Parameters
+    ----------
+    name : str
+        What is being checked (e.g. ``"rnn_step_forward"``).
+    got : object
+        The student's answer.
+    expected : ndarray
+        The reference value.
+    rtol, atol : float
+        Tolerance: ``|got - expected| <= atol + rtol * |expected|`` everywhere.
+    what : str
+        How to call the value in messages.
+    hint : str, optional
+        Added to the message when the values are wrong.
+
+    Raises
+    ------
+    GradingError
+
+    Book page: ``book/instructors``.
+    """
+    if _type(got) is not _ndarray:
+        raise GradingError(f"{name}: {what} must be a numpy array (numpy.ndarray), "
+                           f"got {_type(got).__name__}")
+    if got.dtype != expected.dtype:
+        raise GradingError(f"{name}: {what} has dtype {got.dtype}, expected {expected.dtype}")
+    if got.shape != expected.shape:
+        raise GradingError(f"{name}: {what} has shape {got.shape}, expected {expected.shape}")
+    if not _all(_isfinite(got)):
+        raise GradingError(f"{name}: {what} contains NaN or infinite values")
+    if not values_match(got, expected, rtol=rtol, atol=atol):
+        msg = f"{name}: {what} has the right shape but wrong values"
+        raise GradingError(msg + (f"; {hint}" if hint else ""))
+
+
+def values_match(got, expected, *, rtol=1e-6, atol=1e-9) -> bool:
+    """True when two arrays of the same shape agree within ``atol + rtol * |expected|`` (bound numpy only)."""
+    if _type(got) is not _ndarray or got.shape != expected.shape:
+        return False
+    return bool(_all(_abs(got - expected) <= atol + rtol * _abs(expected)))
+
+
+def diagnose(name, got, mistakes: dict, *, rtol=1e-6, atol=1e-9):
+    """Raise a named message if ``got`` equals what a known mistake produces.
+
+    Parameters
+    ----------
+    name : str
+    got : object
+        The student's answer.
+    mistakes : dict of str -> ndarray
+        Message -> the value the mistake gives (computed by the grader).
+
+    Raises
+    ------
+    GradingError
+        With the first matching mistake's message.
+
+    Book page: ``book/instructors``.
+    """
+    for message, wrong in mistakes.items():
+        if values_match(got, wrong, rtol=rtol, atol=atol):
+            raise GradingError(f"{name}: {message}")
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(("rnncourse:" + " ".join(str(text).lower().split())).encode()).hexdigest()
+
+
+def check_choice_answer(name, got, digest: str, choices=None):
+    """Check a concept-question answer against a stored SHA-256 digest (so the test does not show it).
+
+    Parameters
+    ----------
+    name : str
+        The question's name.
+    got : str
+        The student's answer, e.g. ``"B"``; case and surrounding spaces are ignored.
+    digest : str
+        :func:`answer_digest` of the right answer.
+    choices : sequence of str, optional
+        The valid options, to give a helpful message for anything else.
+
+    Raises
+    ------
+    GradingError
+
+    Book page: ``book/instructors``.
+    """
+    if _type(got) is not str:
+        raise GradingError(f"{name}: the answer must be a string such as \"B\", got {_type(got).__name__}")
+    norm = " ".join(got.lower().split())
+    if choices is not None and norm not in {c.lower() for c in choices}:
+        raise GradingError(f"{name}: answer with one of {', '.join(choices)}; got {got!r}")
+    if _digest(norm) != digest:
+        raise GradingError(f"{name}: not the right answer")
+
+
+def answer_digest(answer: str) -> str:
+    """The digest :func:`check_choice_answer` compares with (for instructors writing questions).
+
+    Book page: ``book/instructors``.
+    """
+    return _digest(answer)
