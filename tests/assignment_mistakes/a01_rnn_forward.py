@@ -1,0 +1,42 @@
+from . import Mistake
+
+_STEP = '''
+def rnn_step_forward(x, h_prev, W_xh, W_hh, b_h):
+    return {body}
+'''
+
+MISTAKES = [
+    Mistake("a01-wrong-activation", "step_answer",
+            _STEP.format(body="1 / (1 + np.exp(-(x @ W_xh.T + h_prev @ W_hh.T + b_h)))"),
+            "step_test", "you used the sigmoid; the hidden state uses tanh"),
+    Mistake("a01-missing-bias", "step_answer", _STEP.format(body="tanh(x @ W_xh.T + h_prev @ W_hh.T)"),
+            "step_test", "check the bias term"),
+    Mistake("a01-untransposed-recurrent", "step_answer",
+            _STEP.format(body="tanh(x @ W_xh.T + h_prev @ W_hh + b_h)"),
+            "step_test", "check the recurrent term"),
+    Mistake("a01-h0-every-step", "sequence_answer", '''
+def rnn_forward(x, h0, W_xh, W_hh, b_h):
+    return np.stack([rnn_step_forward(x[:, t], h0, W_xh, W_hh, b_h) for t in range(x.shape[1])], axis=1)
+''', "sequence_test", "every step must start from the previous step's state"),
+    Mistake("a01-off-by-one", "sequence_answer", '''
+def rnn_forward(x, h0, W_xh, W_hh, b_h):
+    out, h = [], h0
+    for t in range(x.shape[1]):
+        out.append(h)
+        h = rnn_step_forward(x[:, t], h, W_xh, W_hh, b_h)
+    return np.stack(out, axis=1)
+''', "sequence_test", "looks shifted by one step"),
+    Mistake("a01-calls-reference", "step_answer", '''
+import rnncourse
+def rnn_step_forward(x, h_prev, W_xh, W_hh, b_h):
+    return rnncourse.rnn_step_forward(x, h_prev, W_xh, W_hh, b_h)[0]
+''', "step_test", "calls rnncourse's own"),
+    Mistake("a01-naive-tanh", "tanh_answer", '''
+def tanh(a):
+    return (np.exp(a) - np.exp(-a)) / (np.exp(a) + np.exp(-a))
+''', "tanh_test", "exp(800) overflows"),
+    Mistake("a01-seed-h2", "example_answer", '''
+h1 = np.array([0.537, 0.462])
+h2 = np.array([0.515, 0.942])
+''', "example_test", "repeats the article's printed value"),
+]
