@@ -1,6 +1,6 @@
 r"""Embedding: turn integer token ids into learned vectors by looking up rows of a table.
 
-Taught on the book page *Embeddings* (``book/variants/embeddings``).
+Taught on the book page *Embeddings* (``book/applications/sentiment``).
 
 A vocabulary of :math:`V` tokens gets a table :math:`W \in \mathbb{R}^{V \times E}`;
 token :math:`k` is represented by row :math:`W_k`. For a batch of index sequences,
@@ -52,7 +52,7 @@ def check_indices(name: str, x, num_embeddings: int) -> np.ndarray:
     -------
     ndarray of int, the shape of ``x``
 
-    Book page: ``book/variants/embeddings``.
+    Book page: ``book/applications/sentiment``.
     """
     if isinstance(x, (list, tuple)):
         try:
@@ -93,7 +93,7 @@ def embedding_forward(x, W):
     cache : tuple
         For :func:`embedding_backward`.
 
-    Book page: ``book/variants/embeddings``.
+    Book page: ``book/applications/sentiment``.
     """
     W = as_float_array("W", W, ndim=2)
     x = check_indices("x", x, W.shape[0])
@@ -115,7 +115,7 @@ def embedding_backward(de, cache):
         Rows never looked up are zero; repeated indices add up. (The indices
         themselves have no gradient, so this is the only output.)
 
-    Book page: ``book/variants/embeddings``.
+    Book page: ``book/applications/sentiment``.
     """
     x, (V, E), dtype = cache
     de = as_float_array("de", de, shape=x.shape + (E,), dtype=dtype)
@@ -165,7 +165,7 @@ class Embedding(Module):
     >>> e.shape, bool(np.array_equal(e[0, 0], emb.params["W"][1]))
     ((1, 3, 3), True)
 
-    Book page: ``book/variants/embeddings``.
+    Book page: ``book/applications/sentiment``.
     """
 
     def __init__(self, num_embeddings, embedding_dim, *, rng, dtype=np.float64):

@@ -1,6 +1,6 @@
 r"""The GRU layer (gated recurrent unit): forward and backward, one step and a whole sequence.
 
-Taught on the book page *GRU: two gates, no separate cell* (``book/gru``).
+Taught on the book page *GRU: two gates, no separate cell* (``book/variants/gru``).
 
 A GRU keeps a single state vector :math:`h_t`. We follow PyTorch's ``nn.GRU``
 equations exactly, gate order **r, z, n**:
@@ -165,7 +165,7 @@ def gru_step_forward(x, h_prev, W_xh, W_hh, b_xh, b_hh):
     cache : tuple
         What :func:`gru_step_backward` needs.
 
-    Book page: ``book/gru``.
+    Book page: ``book/variants/gru``.
     """
     W_xh, W_hh, b_xh, b_hh, H, D = _check_weights(W_xh, W_hh, b_xh, b_hh)
     x = as_float_array("x", x, ndim=2, shape=(None, D))
@@ -194,7 +194,7 @@ def gru_step_backward(dh, cache):
     db_xh : ndarray, shape (3H,)
     db_hh : ndarray, shape (3H,)
 
-    Book page: ``book/gru``.
+    Book page: ``book/variants/gru``.
     """
     if not isinstance(cache, _StepCache):
         raise TypeError("cache must be the cache returned by gru_step_forward")
@@ -228,7 +228,7 @@ def gru_forward(x, h0, W_xh, W_hh, b_xh, b_hh):
         One step cache per time step, for :func:`gru_backward`; the gate
         activations of step ``t`` are ``cache[t].r``, ``.z``, ``.n``, each (N, H).
 
-    Book page: ``book/gru``.
+    Book page: ``book/variants/gru``.
     """
     W_xh, W_hh, b_xh, b_hh, H, D = _check_weights(W_xh, W_hh, b_xh, b_hh)
     x = as_float_array("x", x, ndim=3, shape=(None, None, D))
@@ -272,7 +272,7 @@ def gru_backward(dh, cache, dh_T=None):
     db_xh : ndarray, shape (3H,)
     db_hh : ndarray, shape (3H,)
 
-    Book page: ``book/gru``.
+    Book page: ``book/variants/gru``.
     """
     if not isinstance(cache, list) or not cache or not isinstance(cache[0], _StepCache):
         raise TypeError("cache must be the list returned by gru_forward")
@@ -337,7 +337,7 @@ class GRU(RecurrentLayer):
     >>> h.shape, h_T.shape, layer.gates["update"].shape
     ((2, 5, 4), (2, 4), (2, 5, 4))
 
-    Book page: ``book/gru``.
+    Book page: ``book/variants/gru``.
     """
 
     def __init__(self, input_size, hidden_size, *, rng, dtype=np.float64):

@@ -1,6 +1,6 @@
 r"""The LSTM layer (long short-term memory): forward and backward, one step and a whole sequence.
 
-Taught on the book page *LSTM: a memory cell with gates* (``book/lstm``).
+Taught on the book page *LSTM: a memory cell with gates* (``book/variants/lstm``).
 
 An LSTM carries two vectors from step to step: the hidden state :math:`h_t` (what
 the layer outputs) and the cell state :math:`c_t` (its memory). Four pre-activations
@@ -190,7 +190,7 @@ def lstm_step_forward(x, h_prev, c_prev, W_xh, W_hh, b_h):
     cache : tuple
         What :func:`lstm_step_backward` needs (inputs, gate activations, ``c``, ``tanh(c)``).
 
-    Book page: ``book/lstm``.
+    Book page: ``book/variants/lstm``.
     """
     W_xh, W_hh, b_h, H, D = _check_weights(W_xh, W_hh, b_h)
     x = as_float_array("x", x, ndim=2, shape=(None, D))
@@ -229,7 +229,7 @@ def lstm_step_backward(dh, dc, cache):
     dW_hh : ndarray, shape (4H, H)
     db_h : ndarray, shape (4H,)
 
-    Book page: ``book/lstm``.
+    Book page: ``book/variants/lstm``.
     """
     if not isinstance(cache, _StepCache):
         raise TypeError("cache must be the cache returned by lstm_step_forward")
@@ -267,7 +267,7 @@ def lstm_forward(x, h0, c0, W_xh, W_hh, b_h):
         state is ``cache[-1].c`` and the gate activations of step ``t`` are
         ``cache[t].i``, ``.f``, ``.g``, ``.o``, each (N, H).
 
-    Book page: ``book/lstm``.
+    Book page: ``book/variants/lstm``.
     """
     W_xh, W_hh, b_h, H, D = _check_weights(W_xh, W_hh, b_h)
     x = as_float_array("x", x, ndim=3, shape=(None, None, D))
@@ -314,7 +314,7 @@ def lstm_backward(dh, cache, dh_T=None, dc_T=None):
     dW_hh : ndarray, shape (4H, H)
     db_h : ndarray, shape (4H,)
 
-    Book page: ``book/lstm``.
+    Book page: ``book/variants/lstm``.
     """
     _check_cache(cache, "lstm_forward")
     W_xh, W_hh = cache[0].W_xh, cache[0].W_hh
@@ -389,7 +389,7 @@ class LSTM(RecurrentLayer):
     >>> layer.gates["forget"].shape
     (2, 5, 4)
 
-    Book page: ``book/lstm``.
+    Book page: ``book/variants/lstm``.
     """
 
     def __init__(self, input_size, hidden_size, *, rng, dtype=np.float64, forget_bias=0.0):

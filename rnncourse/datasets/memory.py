@@ -1,6 +1,6 @@
 r"""Synthetic memory tasks: the adding problem and the copy task.
 
-Taught on the book page *Remembering for a long time* (``book/memory_tasks``).
+Taught on the book page *Remembering for a long time* (``book/variants/comparison``).
 
 Both tasks put the information the answer needs far back in the sequence and
 fill the gap with distractors. A vanilla RNN trained with BPTT struggles once the
@@ -44,7 +44,7 @@ def adding_problem(n, seq_len, *, rng):
     y : ndarray, shape (N, 1), float64
         The sum of the two marked values.
 
-    Book page: ``book/memory_tasks``.
+    Book page: ``book/variants/comparison``.
     """
     N = check_positive_int("n", n)
     T = check_int("seq_len", seq_len, 2)
@@ -109,7 +109,7 @@ def copy_task(n, seq_len, n_symbols, delay, *, rng):
     mask : ndarray, shape (N, T), bool
         True on the last S steps.
 
-    Book page: ``book/memory_tasks``.
+    Book page: ``book/variants/comparison``.
     """
     N = check_positive_int("n", n)
     S = check_positive_int("seq_len", seq_len)

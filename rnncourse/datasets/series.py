@@ -1,7 +1,7 @@
 r"""Time series for forecasting: generated series, sliding windows and a chronological split.
 
 Taught on the book pages *Your first RNN* (``book/first_rnn``) and *Forecasting a
-time series* (``book/app_forecasting``).
+time series* (``book/applications/forecasting``).
 
 A forecaster reads the last ``window`` values and predicts the next ``horizon``
 ones. :func:`make_windows` cuts a 1-D series into such ``(x, y)`` pairs and
@@ -89,7 +89,7 @@ def noisy_periodic_series(length, *, rng, periods=(7.0, 20.0, 50.0), amplitudes=
     -------
     series : ndarray, shape (L,), float64
 
-    Book page: ``book/app_forecasting``.
+    Book page: ``book/applications/forecasting``.
     """
     L = check_positive_int("length", length)
     check_rng("rng", rng)
@@ -140,7 +140,7 @@ def price_like_series(length, *, rng, drift=0.001, volatility=0.02, start=100.0)
     series : ndarray, shape (L,), float64
         Every entry is > 0.
 
-    Book page: ``book/app_forecasting``.
+    Book page: ``book/applications/forecasting``.
     """
     L = check_positive_int("length", length)
     check_rng("rng", rng)
@@ -174,7 +174,7 @@ def make_windows(series, window, horizon=1):
     y : ndarray, shape (N, K), dtype of ``series``
         ``y[i] == series[i + W : i + W + K]``.
 
-    Book page: ``book/app_forecasting``.
+    Book page: ``book/applications/forecasting``.
     """
     s = as_float_array("series", series, ndim=1)
     W = check_positive_int("window", window)
@@ -216,7 +216,7 @@ def train_test_split_series(series, test_fraction=0.2, *, context=0):
     train : ndarray, shape (cut,), dtype of ``series``
     test : ndarray, shape (L - cut + C,), dtype of ``series``
 
-    Book page: ``book/app_forecasting``.
+    Book page: ``book/applications/forecasting``.
     """
     s = as_float_array("series", series, ndim=1)
     frac = check_real("test_fraction", test_fraction, 0.0, 1.0, low_open=True, high_open=True)

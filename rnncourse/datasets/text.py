@@ -1,7 +1,7 @@
 r"""Text: a small corpus for a character-level language model, and a sentiment task.
 
-Taught on the book pages *A character-level language model* (``book/char_lm``) and
-*Sentiment of a sentence* (``book/app_sentiment``).
+Taught on the book pages *A character-level language model* (``book/applications/language_model``) and
+*Sentiment of a sentence* (``book/applications/sentiment``).
 
 Text reaches a network as integer ids: a vocabulary maps every character
 (:class:`CharVocab`) or word (:class:`WordVocab`) to an id, and :func:`one_hot`
@@ -50,7 +50,7 @@ def one_hot(ids, depth, dtype=np.float64):
     -------
     out : ndarray, shape S + (V,), ``dtype``
 
-    Book page: ``book/char_lm``.
+    Book page: ``book/applications/language_model``.
     """
     ids = _as_id_array("ids", ids)
     V = check_positive_int("depth", depth)
@@ -82,7 +82,7 @@ def pad_sequences(sequences, *, length=None, pad_id=0):
     mask : ndarray, shape (N, T), bool
         True on real tokens, False on padding (pass it to the losses).
 
-    Book page: ``book/app_sentiment``.
+    Book page: ``book/applications/sentiment``.
     """
     if isinstance(sequences, np.ndarray) or not isinstance(sequences, (list, tuple)) or not sequences:
         raise TypeError("sequences must be a non-empty list of id sequences, got "
@@ -143,7 +143,7 @@ class CharVocab:
     >>> v.decode([1, 3, 2, 0])
     'hole'
 
-    Book page: ``book/char_lm``.
+    Book page: ``book/applications/language_model``.
     """
 
     def __init__(self, text):
@@ -204,7 +204,7 @@ class WordVocab:
     pad_id : int
         0.
 
-    Book page: ``book/app_sentiment``.
+    Book page: ``book/applications/sentiment``.
     """
 
     def __init__(self, token_lists, *, specials=("<pad>", "<unk>")):
@@ -289,7 +289,7 @@ def tiny_corpus():
     -------
     text : str
 
-    Book page: ``book/char_lm``.
+    Book page: ``book/applications/language_model``.
     """
     return resources.files(__package__).joinpath("data", "hill_station.txt").read_text(encoding="ascii")
 
@@ -322,7 +322,7 @@ def char_lm_batches(text_ids, seq_len, batch_size, *, rng):
     y : ndarray, shape (N, T), int64
         Next-character targets.
 
-    Book page: ``book/char_lm``.
+    Book page: ``book/applications/language_model``.
     """
     ids = _as_id_array("text_ids", text_ids, ndim=1)
     T = check_positive_int("seq_len", seq_len)
@@ -429,7 +429,7 @@ def sentiment_sentences(n, *, rng, p_negation=0.4, p_contrast=0.3):
     --------
     WordVocab, pad_sequences : to turn the tokens into padded id arrays.
 
-    Book page: ``book/app_sentiment``.
+    Book page: ``book/applications/sentiment``.
     """
     N = check_positive_int("n", n)
     check_rng("rng", rng)

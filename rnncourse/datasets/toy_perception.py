@@ -1,8 +1,8 @@
 r"""Toy stand-ins for the applications: speech, handwriting, image captions, music, bed exit.
 
-Taught on the application pages of the book (``book/app_speech``,
-``book/app_handwriting``, ``book/app_captioning``, ``book/app_music``,
-``book/app_bed_exit``).
+Taught on the application pages of the book (``book/applications/speech``,
+``book/applications/handwriting``, ``book/applications/captioning``, ``book/applications/music``,
+``book/applications/monitoring``).
 
 Each generator keeps the *shape* of the real problem (what is a sequence, what
 is labelled, where lengths vary) and drops its difficulty, so that a numpy RNN
@@ -80,7 +80,7 @@ def speech_toy(n, *, rng, n_phonemes=5, n_freq=16, phones=(2, 6), duration=(3, 8
     label_seqs : list of N ndarrays of shape (K_i,), int64
         The phoneme sequence of each utterance (frame labels with repeats removed).
 
-    Book page: ``book/app_speech``.
+    Book page: ``book/applications/speech``.
     """
     N = check_positive_int("n", n)
     check_rng("rng", rng)
@@ -191,7 +191,7 @@ def handwriting_toy(n, *, rng, digits=tuple(range(10)), jitter=0.02):
     mask : ndarray, shape (N, T), bool
         True on real steps.
 
-    Book page: ``book/app_handwriting``.
+    Book page: ``book/applications/handwriting``.
     """
     N = check_positive_int("n", n)
     check_rng("rng", rng)
@@ -292,7 +292,7 @@ def captioning_toy(n, *, rng, size=24, p_two=0.5, noise=0.05):
     caption_vocabulary : the word vocabulary (with ``<pad>``, ``<bos>``, ``<eos>``).
     image_features : the fixed feature extractor.
 
-    Book page: ``book/app_captioning``.
+    Book page: ``book/applications/captioning``.
     """
     N = check_positive_int("n", n)
     check_rng("rng", rng)
@@ -333,7 +333,7 @@ def caption_vocabulary():
     vocab : WordVocab
         3 specials + ``a``, ``left``, ``of``, the colours and the shapes.
 
-    Book page: ``book/app_captioning``.
+    Book page: ``book/applications/captioning``.
     """
     words = ["a", "left", "of", *CAPTION_COLOURS, *CAPTION_SHAPES]
     return WordVocab([words], specials=("<pad>", "<bos>", "<eos>"))
@@ -378,7 +378,7 @@ def image_features(images, *, grid=2):
     features : ndarray, shape (N, F), dtype of ``images``
         ``F = C * 6 * G * G``, ordered as (channel, filter, cell row, cell column).
 
-    Book page: ``book/app_captioning``.
+    Book page: ``book/applications/captioning``.
     """
     x = as_float_array("images", images, ndim=4)
     G = check_positive_int("grid", grid)
@@ -437,7 +437,7 @@ def music_toy(n, seq_len, *, rng, phrase_len=8):
         MIDI note numbers, all in :data:`MUSIC_SCALE`. For class ids in
         ``[0, 15)`` use ``np.searchsorted(MUSIC_SCALE, pitches)``.
 
-    Book page: ``book/app_music``.
+    Book page: ``book/applications/music``.
     """
     N = check_positive_int("n", n)
     T = check_positive_int("seq_len", seq_len)
@@ -513,7 +513,7 @@ def bed_exit_toy(n, seq_len, *, rng, warning_steps=10, p_exit=0.5, noise=0.02):
     exit_step : ndarray, shape (N,), int64
         First step of the sit-up, or -1 if the patient stays.
 
-    Book page: ``book/app_bed_exit``.
+    Book page: ``book/applications/monitoring``.
     """
     N = check_positive_int("n", n)
     W = check_positive_int("warning_steps", warning_steps)

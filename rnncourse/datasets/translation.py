@@ -1,6 +1,6 @@
 r"""Translation: English number words to digit strings, a tiny sequence-to-sequence task.
 
-Taught on the book page *Translating with an encoder and a decoder* (``book/app_translation``).
+Taught on the book page *Translating with an encoder and a decoder* (``book/applications/translation``).
 
 "three hundred and twelve" -> "3 1 2". Small as it is, the task has what makes
 translation hard for a fixed-window model: source and target lengths differ,
@@ -53,7 +53,7 @@ def number_to_words(value):
     words : str
         Lower-case words separated by single spaces.
 
-    Book page: ``book/app_translation``.
+    Book page: ``book/applications/translation``.
     """
     k = check_int("value", value, 0, MAX_NUMBER)
     if k < 1000:
@@ -97,7 +97,7 @@ def number_translation_pairs(n, *, rng, max_value=999):
     number_vocabularies : the source and target vocabularies (with ``<pad>``, ``<bos>``, ``<eos>``).
     encode_translation_pairs : padded id arrays for teacher forcing.
 
-    Book page: ``book/app_translation``.
+    Book page: ``book/applications/translation``.
     """
     N = check_positive_int("n", n)
     check_rng("rng", rng)
@@ -128,7 +128,7 @@ def number_vocabularies(max_value=999):
     target_vocab : WordVocab
         The digits that occur (``"0"`` .. ``"9"`` for ``max_value >= 9``) plus 3 specials.
 
-    Book page: ``book/app_translation``.
+    Book page: ``book/applications/translation``.
     """
     m = check_int("max_value", max_value, 1, MAX_NUMBER)
     upto = range(min(m, 999) + 1)
@@ -162,7 +162,7 @@ def encode_translation_pairs(sources, targets, source_vocab, target_vocab):
     tgt_mask : ndarray, shape (N, U + 1), bool
         True on the real positions of ``tgt_out`` (its ``<eos>`` included).
 
-    Book page: ``book/app_translation``.
+    Book page: ``book/applications/translation``.
     """
     for name, v in (("source_vocab", source_vocab), ("target_vocab", target_vocab)):
         if not isinstance(v, WordVocab):

@@ -550,7 +550,7 @@ def draw_lstm_cell():
         One axes; the gate layers carry the gids ``"gate-f"``, ``"gate-i"``,
         ``"gate-g"``, ``"gate-o"``.
 
-    Book page: ``book/lstm``.
+    Book page: ``book/variants/lstm``.
     """
     fig, ax = _canvas(-2.4, 12.3, -1.9, 7.6)
     _cell_frame(ax, 0, 10.2, -0.3, 6.0)
@@ -620,7 +620,7 @@ def draw_gru_cell():
     fig : matplotlib.figure.Figure
         One axes; the gate layers carry the gids ``"gate-z"``, ``"gate-r"``, ``"gate-n"``.
 
-    Book page: ``book/gru``.
+    Book page: ``book/variants/gru``.
     """
     fig, ax = _canvas(-2.4, 12.3, -1.9, 7.6)
     _cell_frame(ax, 0, 10.2, -0.3, 6.0)
