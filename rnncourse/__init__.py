@@ -19,11 +19,12 @@ work with it. Modules, one per concept:
 - :mod:`rnncourse.embedding`, :mod:`rnncourse.dense`, :mod:`rnncourse.dropout`: the supporting layers.
 - :mod:`rnncourse.language_model`, :mod:`rnncourse.classifier`, :mod:`rnncourse.seq2seq`,
   :mod:`rnncourse.forecasting`: the models of the applications.
+- :mod:`rnncourse.applications`: every application trained end to end, for the book's pages.
 - :mod:`rnncourse.vanishing`: measuring vanishing and exploding gradients.
 - :mod:`rnncourse.worked_example`: the two-unit example of the seed article, computed.
 - :mod:`rnncourse.datasets`: small generated datasets.
 """
-from . import (activations, bidirectional, bptt, classifier, clipping, conv, datasets, dense, dropout,
+from . import (activations, applications, bidirectional, bptt, classifier, clipping, conv, datasets, dense, dropout,
                embedding, forecasting, gradcheck, gru, hierarchical, language_model, losses, lstm, module,
                optim, output, rcnn, rnn, seq2seq, stacked, train, vanishing, worked_example)
 from .activations import (log_softmax, log_softmax_backward, relu, relu_grad, sigmoid, sigmoid_grad,
@@ -54,7 +55,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "activations", "bptt", "clipping", "datasets", "gradcheck", "losses", "module", "optim", "output",
-    "rnn", "train", "worked_example", "lstm", "gru", "bidirectional", "stacked", "conv", "rcnn",
+    "rnn", "train", "worked_example", "applications", "lstm", "gru", "bidirectional", "stacked", "conv", "rcnn",
     "hierarchical", "embedding", "dense", "dropout", "language_model", "classifier", "seq2seq",
     "forecasting", "vanishing",
     "tanh", "tanh_grad", "sigmoid", "sigmoid_grad", "relu", "relu_grad", "softmax", "softmax_backward",
