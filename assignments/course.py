@@ -81,6 +81,37 @@ def _worker(course: Path, assignment: str, names: list[str]) -> int:
     return 0
 
 
+def unreadable(course: Path, assignment: str, student: str) -> str | None:
+    """Why a submission cannot be autograded (a notebook missing or not a notebook), or None."""
+    import nbformat
+
+    folder = course / "submitted" / student / assignment
+    for source in sorted((course / "source" / assignment).glob("*.ipynb")):
+        path = folder / source.name
+        if not path.is_file():
+            others = ", ".join(sorted(p.name for p in folder.iterdir())) or "nothing"
+            return (f"the notebook {source.name} is missing from your submission (it holds: {others}); "
+                    "submit the notebook you downloaded, under its original name")
+        try:
+            nbformat.validate(nbformat.read(path, as_version=4))
+        except Exception as err:                  # not JSON, or not a valid notebook
+            return (f"{source.name} is not a valid Jupyter notebook ({type(err).__name__}: "
+                    f"{str(err).splitlines()[0][:200]}); open it in Jupyter, save it, and submit again")
+    return None
+
+
+def _write_rejection(course: Path, assignment: str, student: str, reason: str) -> None:
+    import html
+
+    folder = course / "feedback" / student / assignment
+    folder.mkdir(parents=True, exist_ok=True)
+    for source in sorted((course / "source" / assignment).glob("*.ipynb")):
+        (folder / source.with_suffix(".html").name).write_text(
+            f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{assignment}: not graded</title></head>"
+            f"<body><h1>{html.escape(assignment)}: your submission could not be graded</h1>"
+            f"<p>Score: 0. Reason: {html.escape(reason)}.</p></body></html>\n")
+
+
 def autograde(course: Path, assignment: str, jobs: int = 1) -> dict[str, bool]:
     """Autograde every submission of ``assignment``; returns whether each one went through.
 
@@ -92,20 +123,26 @@ def autograde(course: Path, assignment: str, jobs: int = 1) -> dict[str, bool]:
     names = students(course, assignment)
     if not names:
         return {}
+    rejected = {s: why for s in names if (why := unreadable(course, assignment, s))}
+    for student, why in rejected.items():
+        _write_rejection(course, assignment, student, why)
+    names = [s for s in names if s not in rejected]
     # the gradebook must know the assignment's notebooks (generate_assignment records them; it
     # rewrites the same student version) and every student before parallel writers start
     api = api_for(course)
     _check(api.generate_assignment(assignment, force=True), f"generate_assignment {assignment}")
     with api.gradebook as gb:
-        for s in names:
+        for s in names + list(rejected):
             gb.update_or_create_student(s)
+    done = {s: False for s in rejected}
+    if not names:
+        return done
     jobs = max(1, min(jobs, len(names)))
     chunks = [names[i::jobs] for i in range(jobs)]
     env = dict(os.environ, PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""))
     procs = [subprocess.Popen([sys.executable, __file__, "--course", str(course), "_worker", assignment, *chunk],
                               cwd=course, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
              for chunk in chunks]
-    done = {}
     for proc in procs:
         out, err = proc.communicate()
         for line in out.splitlines():
@@ -121,15 +158,21 @@ def grade(course: Path, assignment: str, jobs: int = 1) -> dict[str, bool]:
     """Autograde, generate feedback and export ``grades.csv``."""
     codes = autograde(course, assignment, jobs)
     api = api_for(course)
-    if any(codes.values()):
-        _check(api.generate_feedback(assignment, force=True), f"generate_feedback {assignment}")
+    for student, ok in codes.items():
+        if ok:   # feedback for each graded submission (the rejected ones already have theirs)
+            result = api.generate_feedback(assignment, student, force=True)
+            if not result["success"]:
+                print(f"feedback for {student} failed:\n{result.get('log', '')[-2000:]}", file=sys.stderr)
     nbgrader(course, "export")
     return codes
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--course", type=Path, default=HERE, help="course directory (default: assignments/)")
+    default = Path.cwd() if (Path.cwd() / "nbgrader_config.py").is_file() else HERE
+    parser.add_argument("--course", type=Path, default=default,
+                        help="course directory (default: the current directory if it holds "
+                             "nbgrader_config.py, else assignments/)")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("release", help="generate the student versions")
     g = sub.add_parser("grade", help="autograde, feedback, export")

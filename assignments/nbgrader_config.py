@@ -31,5 +31,22 @@ c.GenerateFeedback.preprocessors = [
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
 
-# Students may not change read-only cells: the master versions are restored on autograde.
-c.Autograde.exclude_overwriting = {}
+# A kernel that dies in one cell, or a duplicated graded cell, must not cost the other
+# cells' points (see rnncourse/grading/preprocessors.py); read-only and graded cells are
+# restored from the master version (OverwriteCells), so editing or emptying them changes nothing.
+c.Autograde.sanitize_preprocessors = [
+    "nbgrader.preprocessors.ClearOutput",
+    "rnncourse.grading.preprocessors.DeduplicateCells",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "nbgrader.preprocessors.OverwriteCells",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+c.Autograde.autograde_preprocessors = [
+    "rnncourse.grading.preprocessors.ResilientExecute",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
