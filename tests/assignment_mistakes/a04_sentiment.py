@@ -1,0 +1,99 @@
+from . import Mistake
+
+_BIDIRECTIONAL = '''
+def bidirectional_forward(x, forward_fn, backward_fn):
+    out_f = forward_fn(x)
+    out_b = {backward}
+    return np.concatenate({halves}, axis=-1)
+'''
+
+MISTAKES = [
+    Mistake("a04-backward-not-reversed-back", "bidirectional_answer",
+            _BIDIRECTIONAL.format(backward="backward_fn(x[:, ::-1])", halves="[out_f, out_b]"),
+            "bidirectional_test", "still in reversed time order"),
+    Mistake("a04-halves-swapped", "bidirectional_answer",
+            _BIDIRECTIONAL.format(backward="backward_fn(x[:, ::-1])[:, ::-1]", halves="[out_b, out_f]"),
+            "bidirectional_test", "the forward half comes first"),
+    Mistake("a04-backward-reads-forwards", "bidirectional_answer",
+            _BIDIRECTIONAL.format(backward="backward_fn(x)", halves="[out_f, out_b]"),
+            "bidirectional_test", "must read the sequence reversed in time"),
+    Mistake("a04-calls-reference-bidirectional", "bidirectional_answer", '''
+from rnncourse.bidirectional import Bidirectional
+from rnncourse.module import Module
+
+class FunctionLayer(Module):
+    def __init__(self, fn):
+        super().__init__()
+        self.fn = fn
+
+    def forward(self, x, state=None):
+        return self.fn(x), None
+
+def bidirectional_forward(x, forward_fn, backward_fn):
+    return Bidirectional(FunctionLayer(forward_fn), FunctionLayer(backward_fn)).forward(x)[0]
+''', "bidirectional_test", "calls rnncourse's own"),
+    Mistake("a04-pool-over-padding", "pool_answer", '''
+def masked_mean_pool(h, mask):
+    return h.mean(axis=1)
+''', "pool_test", "you averaged over the padding too"),
+    Mistake("a04-pool-divides-by-T", "pool_answer", '''
+def masked_mean_pool(h, mask):
+    return (h * mask[:, :, None]).sum(axis=1) / h.shape[1]
+''', "pool_test", "divide by the number of real steps"),
+    Mistake("a04-x-to-every-layer", "deep_answer", '''
+def deep_rnn_forward(x, layers):
+    finals = []
+    for layer in layers:
+        out, final = layer.forward(x)
+        finals.append(final)
+    return out, finals
+''', "deep_test", "read the input x"),
+    Mistake("a04-final-state-to-next-layer", "deep_answer", '''
+def deep_rnn_forward(x, layers):
+    inp, finals = x, []
+    for layer in layers:
+        out, final = layer.forward(inp)
+        finals.append(final)
+        inp = final
+    return out, finals
+''', "deep_test", "not its final state"),
+    Mistake("a04-only-top-final-state", "deep_answer", '''
+def deep_rnn_forward(x, layers):
+    out = x
+    for layer in layers:
+        out, final = layer.forward(out)
+    return out, final
+''', "deep_test", "one final state per layer"),
+    Mistake("a04-untrained-classifier", "sentiment_answer", '''
+from rnncourse.bidirectional import Bidirectional
+from rnncourse.classifier import SequenceClassifier
+from rnncourse.dense import Dense
+from rnncourse.embedding import Embedding
+from rnncourse.rnn import RNN
+
+def train_sentiment(sentences, labels, *, bidirectional, rng):
+    vocab = WordVocab(sentences)
+    recurrent = Bidirectional(RNN(8, 8, rng=rng), RNN(8, 8, rng=rng)) if bidirectional else RNN(8, 8, rng=rng)
+    model = SequenceClassifier(Embedding(vocab.size, 8, rng=rng), recurrent,
+                               Dense(16 if bidirectional else 8, 2, rng=rng))
+    return model, lambda s: model.forward(vocab.encode_batch(s)[0])[0].argmax(axis=1)
+''', "sentiment_bidirectional_test", "held-out accuracy"),
+    Mistake("a04-direction-flag-ignored", "sentiment_answer", '''
+from rnncourse.bidirectional import Bidirectional
+from rnncourse.classifier import SequenceClassifier
+from rnncourse.dense import Dense
+from rnncourse.embedding import Embedding
+from rnncourse.optim import Adam
+from rnncourse.rnn import RNN
+from rnncourse.train import fit
+
+def train_sentiment(sentences, labels, *, bidirectional, rng):
+    vocab = WordVocab(sentences)
+    ids, _ = vocab.encode_batch(sentences)
+    model = SequenceClassifier(Embedding(vocab.size, 16, rng=rng),
+                               Bidirectional(RNN(16, 16, rng=rng), RNN(16, 16, rng=rng)), Dense(32, 2, rng=rng))
+    batches = [(ids[i:i + 32], labels[i:i + 32]) for i in range(0, len(labels), 32)]
+    fit(model, Adam(model, lr=1e-2), batches, loss="cross_entropy", epochs=5, clip_norm=5.0)
+    return model, lambda s: model.forward(vocab.encode_batch(s)[0])[0].argmax(axis=1)
+''', "sentiment_forward_test", "must read forwards only"),
+]
