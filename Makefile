@@ -30,11 +30,15 @@ PIP_INSTALL := set -o pipefail; $(BIN)/pip install --quiet --progress-bar off
 PIP_FILTER  := 2>&1 | { grep -v "^WARNING: Location '.*' is ignored: it is neither a file nor a directory" || true; }
 
 .DEFAULT_GOAL := help
-.PHONY: help bootstrap book test clean distclean
+.PHONY: help bootstrap book test assignments release grade clean distclean
 
 help:
 	@echo "make book       build the book into _build/html (sets up .venv on first use)"
 	@echo "make test       run the tests with pytest (PYTEST_ARGS='...' is passed on)"
+	@echo "make assignments  rebuild assignments/source/*.ipynb from assignments/authoring/*.py"
+	@echo "make release    generate the student versions into assignments/release/"
+	@echo "make grade ASSIGNMENT=01_rnn_forward [JOBS=2]"
+	@echo "                autograde assignments/submitted/*/ASSIGNMENT, feedback, grades.csv"
 	@echo "make bootstrap  only create .venv and install the requirements"
 	@echo "make clean      remove _build"
 	@echo "make distclean  remove _build and .venv"
@@ -68,6 +72,18 @@ book: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# nbgrader reads nbgrader_config.py from the working directory: run it inside assignments/.
+assignments: $(STAMP)
+	cd assignments && ../$(BIN)/python build_sources.py
+
+release: $(STAMP)
+	cd assignments && ../$(BIN)/python course.py release
+
+JOBS ?= 2
+grade: $(STAMP)
+	@test -n "$(ASSIGNMENT)" || { echo "usage: make grade ASSIGNMENT=<name> [JOBS=N]; assignments: $$(ls assignments/source)" >&2; exit 2; }
+	cd assignments && ../$(BIN)/python course.py grade $(ASSIGNMENT) -j $(JOBS)
 
 clean:
 	rm -rf _build

@@ -27,7 +27,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-BOOK_SOURCES = ("_config.yml", "_toc.yml", "book")
+# assignments/: the book publishes the student versions generated from it
+BOOK_SOURCES = ("_config.yml", "_toc.yml", "book", "assignments")
 BUILD_TIMEOUT = 900  # seconds; a cold build of the whole book on 2 cores takes a few minutes
 
 
@@ -58,7 +59,9 @@ def _copy_book_sources(dest: Path) -> None:
         src = ROOT / name
         if src.is_dir():
             shutil.copytree(src, dest / name,
-                            ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "_build"))
+                            ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "_build",
+                                                          "release", "submitted", "autograded", "feedback",
+                                                          "gradebook.db", "grades.csv"))
         else:
             shutil.copy2(src, dest / name)
 

@@ -175,3 +175,21 @@ def test_page_reader_lists_images_without_alt(tmp_path):
     images = parse_page(page).images
     assert [img["src"] for img in images] == ["a.png", "b.png", "c.png"]
     assert [img["src"] for img in images if not (img.get("alt") or "").strip()] == ["b.png", "c.png"]
+
+
+@pytest.mark.slow
+def test_published_student_versions_hold_no_solution_or_hidden_test(built_book):
+    """The book serves every assignment's student version, and nothing in the book reveals answers."""
+    require_html(built_book)
+    from pathlib import Path as _Path
+    sources = sorted(p.name for p in (_Path(__file__).resolve().parents[1] / "assignments" / "source").iterdir())
+    published = built_book.html_dir / "_static" / "assignments"
+    assert sorted(p.stem for p in published.glob("*.ipynb")) == sources
+    page = _page(built_book, "assignments").read_text()
+    for name in sources:
+        assert f"_static/assignments/{name}.ipynb" in page
+    markers = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "grader.hidden_")
+    for path in list(published.glob("*.ipynb")) + built_book.pages():
+        text = path.read_text(errors="replace")
+        for marker in markers:
+            assert marker not in text, f"{path.name} contains {marker!r}"
