@@ -19,9 +19,24 @@ from pathlib import Path
 COURSE = Path(__file__).resolve().parents[2] / "assignments"
 
 
+def _sources_digest() -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    for nb in sorted((COURSE / "source").glob("*/*.ipynb")):
+        h.update(nb.name.encode() + nb.read_bytes())
+    h.update((COURSE / "nbgrader_config.py").read_bytes())
+    return h.hexdigest()
+
+
 def _generate(app):
     out = Path(app.outdir).parent / "student_versions"
     target = out / "assignments"
+    app.env.rnncourse_student_versions = str(target)
+    digest = _sources_digest()
+    stamp = out / "sources.sha256"
+    if stamp.is_file() and stamp.read_text() == digest and any(target.glob("*.ipynb")):
+        return                                   # unchanged since the last build
     if target.exists():
         shutil.rmtree(target)
     target.mkdir(parents=True)
@@ -38,7 +53,7 @@ def _generate(app):
                 raise RuntimeError(f"nbgrader generate_assignment {source.name} failed:\n{proc.stderr[-3000:]}")
             for nb in (course / "release" / source.name).glob("*.ipynb"):
                 shutil.copy2(nb, target / nb.name)
-    app.env.rnncourse_student_versions = str(target)
+    stamp.write_text(digest)
 
 
 def _publish(app, exception):
