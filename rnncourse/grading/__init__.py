@@ -169,7 +169,8 @@ def check_array(name, got, expected, *, rtol=1e-6, atol=1e-9, what="the output",
     if got.shape != expected.shape:
         raise GradingError(f"{name}: {what} has shape {got.shape}, expected {expected.shape}")
     if not _all(_isfinite(got)):
-        raise GradingError(f"{name}: {what} contains NaN or infinite values")
+        msg = f"{name}: {what} contains NaN or infinite values"
+        raise GradingError(msg + (f"; {hint}" if hint else ""))
     if not values_match(got, expected, rtol=rtol, atol=atol):
         msg = f"{name}: {what} has the right shape but wrong values"
         raise GradingError(msg + (f"; {hint}" if hint else ""))

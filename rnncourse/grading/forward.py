@@ -205,15 +205,17 @@ def check_worked_example(h1, h2):
     Book page: ``book/math``.
     """
     steps = _we.worked_example()["steps"]
+    printed = _we.SEED_PRINTED["h_2"][2]
+    h2_arr = np.asarray(h2, dtype=float).ravel() if np.size(h2) == 2 else None
+    if h2_arr is not None and np.all(np.abs(h2_arr - printed) < 5e-4):
+        raise GradingError("h2 repeats the article's printed value, which the book shows is wrong; "
+                           "compute it with your own functions")
     for name, got, ref in (("h1", h1, steps[0]["h"]), ("h2", h2, steps[1]["h"])):
         got = np.asarray(got, dtype=float) if isinstance(got, (list, tuple)) else got
         if type(got) is np.ndarray and got.shape == (1, 2):
             got = got[0]
         check_array(name, got, ref, rtol=1e-6, what=f"{name}",
                     hint="use your rnn_step_forward on the example's W_h, U_h, b_h (as W_xh, W_hh, b_h)")
-    printed = _we.SEED_PRINTED["h_2"][2]
-    if np.allclose(np.round(np.asarray(h2, dtype=float).ravel(), 3), printed):
-        raise GradingError("h2 repeats the article's printed value, which the book shows is wrong")
 
 
 # -- concept check --------------------------------------------------------------------------------
