@@ -7,9 +7,9 @@ A tanh RNN with two hidden units and two inputs, in the article's notation
 
 .. math::
 
-    W_h = \begin{pmatrix} 0.5 & 0.2 \\ 0.3 & 0.8 \end{pmatrix}, \quad
-    U_h = \begin{pmatrix} 0.1 & 0.4 \\ 0.6 & 0.7 \end{pmatrix}, \quad
-    b_h = \begin{pmatrix} 0.1 \\ 0.2 \end{pmatrix},
+    W_h = \begin{bmatrix} 0.5 & 0.2 \\ 0.3 & 0.8 \end{bmatrix}, \quad
+    U_h = \begin{bmatrix} 0.1 & 0.4 \\ 0.6 & 0.7 \end{bmatrix}, \quad
+    b_h = \begin{bmatrix} 0.1 \\ 0.2 \end{bmatrix},
 
 reads :math:`x_1 = (1, 0)^\top`, then :math:`x_2 = (0, 1)^\top`, from
 :math:`h_0 = 0`. The article's printed second step does not follow from its own

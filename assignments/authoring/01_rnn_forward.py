@@ -144,8 +144,8 @@ grader.hidden_softmax(softmax, seed=6)
 # ## 5. The worked example (2 points)
 #
 # The book's chapter *The math of an RNN* follows a two-unit RNN through two steps:
-# $W_h = \begin{pmatrix} 0.5 & 0.2 \\ 0.3 & 0.8 \end{pmatrix}$ (input weights),
-# $U_h = \begin{pmatrix} 0.1 & 0.4 \\ 0.6 & 0.7 \end{pmatrix}$ (recurrent weights),
+# $W_h = \begin{bmatrix} 0.5 & 0.2 \\ 0.3 & 0.8 \end{bmatrix}$ (input weights),
+# $U_h = \begin{bmatrix} 0.1 & 0.4 \\ 0.6 & 0.7 \end{bmatrix}$ (recurrent weights),
 # $b_h = (0.1, 0.2)$, inputs $x_1 = (1, 0)$ then $x_2 = (0, 1)$, from $h_0 = 0$.
 # Compute `h1` and `h2` (each of shape `(2,)`) with your functions. The article the
 # example comes from prints a wrong $h_2$; yours must be the true one.
