@@ -4,7 +4,7 @@ Taught on the application pages of the book (``book/applications/<name>``) and o
 *Comparing RNN, LSTM and GRU* (``book/variants/comparison``).
 
 Every function here does the whole job a book page shows, with parts of
-:mod:`rnncourse` only:
+``rnncourse`` only:
 
 1. make training data *and separate held-out data* with :mod:`rnncourse.datasets`;
 2. build the model (embeddings, recurrent layers, output layers, encoder-decoder);
@@ -91,7 +91,7 @@ class AppResult:
         The trained model (in evaluation mode).
     history : History
         The losses recorded by :func:`rnncourse.train.fit`.
-    metrics : dict of str -> float
+    metrics : dict
         Held-out scores of the model and of its baselines.
     examples : list
         A few held-out inputs with the model's outputs (what they are depends on
@@ -136,9 +136,9 @@ class ComparisonResult:
         Keys ``length``, ``cell``, ``mse``, ``baseline_mse``, ``ratio``
         (``mse / baseline_mse``), ``accuracy`` (share of test sums predicted to
         within 0.04), ``solved`` (``ratio < solved_ratio``), ``seconds``.
-    histories : dict of (int, str) -> History
+    histories : dict
         The training history of every (length, cell).
-    models : dict of (int, str) -> Module
+    models : dict
         The trained models.
     seconds : float
         Total training time.
@@ -323,7 +323,7 @@ def char_language_model(*, seed=0, hidden_size=64, seq_len=32, batch_size=16, ep
                         temperatures=(0.5, 1.0, 1.5), progress=None):
     r"""A character-level language model on the course's short story.
 
-    The text of :func:`rnncourse.datasets.tiny_corpus` is split in two: the first
+    The text of :func:`rnncourse.datasets.text.tiny_corpus` is split in two: the first
     ``1 - test_fraction`` trains, the rest is held out. The model reads one-hot
     characters and predicts the next one at every step,
 
@@ -373,7 +373,7 @@ def char_language_model(*, seed=0, hidden_size=64, seq_len=32, batch_size=16, ep
         ``unigram_nats_per_char``, ``unigram_bits_per_char``, ``test_perplexity``,
         ``train_chars``, ``test_chars``. ``examples``: one
         ``{"temperature": tau, "text": prime + sample}`` per temperature.
-        ``extras["vocab"]``: the :class:`~rnncourse.datasets.CharVocab`.
+        ``extras["vocab"]``: the :class:`~rnncourse.datasets.text.CharVocab`.
 
     Book page: ``book/applications/language_model``.
     """
@@ -431,7 +431,7 @@ def sentiment(*, seed=0, n_train=2000, n_test=500, embedding_dim=16, hidden_size
               epochs=5, lr=1e-2, cell="gru", progress=None):
     r"""Sentence sentiment with a bidirectional recurrent classifier, against a bag of words.
 
-    Sentences of :func:`rnncourse.datasets.sentiment_sentences` (negation, and
+    Sentences of :func:`rnncourse.datasets.text.sentiment_sentences` (negation, and
     "A *but* B" where B decides) are embedded, read by a bidirectional GRU in
     both directions, mean-pooled over the real words and classified by a dense
     layer (:class:`rnncourse.classifier.SequenceClassifier`). The baseline is a
@@ -621,8 +621,8 @@ def forecasting(*, seed=0, length=1500, periods=(6.0, 24.0), noise=0.1, window=2
                 hidden_size=24, batch_size=32, epochs=20, lr=1e-2, cell="gru", progress=None):
     r"""One-step forecaster on a noisy periodic series, and a recursive multi-step forecast.
 
-    A series from :func:`rnncourse.datasets.noisy_periodic_series` is split in
-    time (the last 20 % tests, :func:`~rnncourse.datasets.train_test_split_series`),
+    A series from :func:`rnncourse.datasets.series.noisy_periodic_series` is split in
+    time (the last 20 % tests, :func:`~rnncourse.datasets.series.train_test_split_series`),
     standardised with the training part's mean and standard deviation, and cut
     into windows of ``window`` values. The model reads a window and predicts the
     next value; for ``horizon`` steps it feeds its predictions back in
@@ -710,7 +710,7 @@ def speech(*, seed=0, n_train=400, n_test=100, n_phonemes=5, hidden_size=16, bat
            lr=1e-2, cell="gru", progress=None):
     r"""Frame-by-frame phoneme labelling of toy spectrograms with a bidirectional GRU.
 
-    Each frame of :func:`rnncourse.datasets.speech_toy` gets a phoneme label
+    Each frame of :func:`rnncourse.datasets.toy_perception.speech_toy` gets a phoneme label
     from a bidirectional GRU followed by a dense layer (many-to-many, same
     length): the label of a frame may depend on frames after it, and a recorded
     utterance is available whole, so reading it backwards too is allowed. To
@@ -796,7 +796,7 @@ def handwriting(*, seed=0, n_train=500, n_test=300, hidden_size=32, batch_size=3
                 cell="gru", progress=None):
     r"""Online handwriting: pen strokes -> which digit, with a many-to-one GRU.
 
-    The strokes of :func:`rnncourse.datasets.handwriting_toy` (pen offsets and
+    The strokes of :func:`rnncourse.datasets.toy_perception.handwriting_toy` (pen offsets and
     a pen-up flag per step) are scaled by the training set's offset standard
     deviation and *left*-padded (zeros first), so that every sequence ends on
     its last real step; a GRU reads them and its last hidden state is
@@ -861,8 +861,8 @@ def captioning(*, seed=0, n_train=1000, n_test=200, feature_dim=64, embedding_di
                batch_size=32, epochs=40, lr=1e-2, cell="gru", progress=None):
     r"""Image captioning: fixed image features -> the decoder's first state -> a caption.
 
-    Images of :func:`rnncourse.datasets.captioning_toy` go through the fixed
-    feature extractor :func:`~rnncourse.datasets.image_features` (standardised
+    Images of :func:`rnncourse.datasets.toy_perception.captioning_toy` go through the fixed
+    feature extractor :func:`~rnncourse.datasets.toy_perception.image_features` (standardised
     with the training set's statistics). The feature vector is the one-step
     "source sentence" of an encoder-decoder
     (:class:`rnncourse.seq2seq.Seq2Seq`): a tanh dense layer and one GRU step
@@ -955,7 +955,7 @@ def music(*, seed=0, n_train=1000, n_test=200, seq_len=33, phrase_len=8, embeddi
           batch_size=16, epochs=12, lr=1e-2, cell="gru", sample_length=32, progress=None):
     r"""A next-note model of melodies, against the bigram (previous note) baseline.
 
-    Melodies of :func:`rnncourse.datasets.music_toy` become scale-degree ids
+    Melodies of :func:`rnncourse.datasets.toy_perception.music_toy` become scale-degree ids
     (``np.searchsorted(MUSIC_SCALE, pitches)``, 15 classes). An embedding, a GRU
     and an output layer predict the next note at every step (a language model
     over notes). The bigram baseline predicts the note that most often followed
@@ -1033,7 +1033,7 @@ def bed_exit(*, seed=0, n_train=800, n_test=200, seq_len=60, warning_steps=10, h
              batch_size=32, epochs=20, lr=1e-2, cell="gru", threshold=0.5, hold=3, progress=None):
     r"""A real-time bed-exit alarm: a *causal* GRU labels every step "about to leave" or not.
 
-    Sequences of :func:`rnncourse.datasets.bed_exit_toy` (3-axis accelerometer
+    Sequences of :func:`rnncourse.datasets.toy_perception.bed_exit_toy` (3-axis accelerometer
     readings) are read by a unidirectional GRU and an output layer that gives,
     at every step :math:`t`, the probability :math:`p_t` that the alarm label is
     on. A step is *alarmed* when :math:`p_t >` ``threshold``; the alarm *fires*
@@ -1136,7 +1136,7 @@ def memory_comparison(*, seed=0, lengths=(10, 30), cells=("rnn", "lstm", "gru"),
                       batch_size=32, steps=600, lr=2e-2, n_test=500, solved_ratio=0.2, progress=None):
     r"""RNN, LSTM and GRU on the adding problem, with the same budget, as the sequence grows.
 
-    Each cell is trained on :func:`rnncourse.datasets.adding_problem`
+    Each cell is trained on :func:`rnncourse.datasets.memory.adding_problem`
     (``Sequential(cell, LastStep, Output)``, one value out) for ``steps`` Adam
     updates on fresh batches, with gradients clipped to norm 1, then scored on
     ``n_test`` held-out sequences of the same length. The baseline always
