@@ -84,16 +84,17 @@ def gradient_norm_by_lag(layer: Module, x, *, rng=None):
 
     Returns
     -------
-    lags : ndarray of int, shape (T,)
-        :math:`k = 0, \dots, T-1`.
-    norms : ndarray, shape (T,)
+    lags : ndarray of int, shape (T_in,)
+        :math:`k = 0, \dots, T_{in}-1`, counted over the input steps (an RCNN with
+        pooling or a hierarchical RNN has fewer outputs than inputs).
+    norms : ndarray, shape (T_in,)
         Mean gradient norm at each lag.
 
     Book page: ``book/bptt``.
     """
     x = as_float_array("x", x, ndim=3)
     out, _ = layer.forward(x)
-    N, T, H = out.shape
+    N, _, H = out.shape
     g = np.zeros_like(out)
     if rng is None:
         g[:, -1] = 1.0 / np.sqrt(H)
@@ -104,5 +105,6 @@ def gradient_norm_by_lag(layer: Module, x, *, rng=None):
     layer.zero_grad()
     dx = layer.backward(g)
     layer.zero_grad()
-    norms = np.linalg.norm(dx, axis=2).mean(axis=0)        # (T,), index t
-    return np.arange(T), norms[::-1].copy()                  # lag k = T-1-t
+    norms = np.linalg.norm(dx, axis=2).mean(axis=0)        # one per INPUT step t
+    # lag k = (last input step) - t; the input may be longer than the output (pooling, chunks)
+    return np.arange(norms.size), norms[::-1].copy()
