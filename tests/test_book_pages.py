@@ -193,3 +193,20 @@ def test_published_student_versions_hold_no_solution_or_hidden_test(built_book):
         text = path.read_text(errors="replace")
         for marker in markers:
             assert marker not in text, f"{path.name} contains {marker!r}"
+
+
+APPLICATIONS = ("language_model", "sentiment", "translation", "speech", "forecasting", "captioning",
+                "handwriting", "music", "monitoring")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", APPLICATIONS)
+def test_application_page_shows_its_trained_model(built_book, name):
+    """Each application page carries executed output: a metrics table and at least one figure."""
+    require_html(built_book)
+    path = built_book.html_dir / "book" / "applications" / f"{name}.html"
+    assert path.is_file(), f"{name} was not built"
+    html = path.read_text()
+    outputs = re.findall(r'<div class="cell_output[^"]*">(.*?)</div>\s*</div>\s*</div>', html, re.S)
+    assert any("<table" in o for o in outputs), f"{name}: no table among the executed outputs"
+    assert any("<img" in o for o in outputs), f"{name}: no figure among the executed outputs"
