@@ -317,6 +317,9 @@ class GRU(RecurrentLayer):
         :math:`[-1/\sqrt{H}, 1/\sqrt{H}]` as PyTorch does, in PyTorch's order
         (``W_xh``, ``W_hh``, ``b_xh``, ``b_hh``).
     dtype : {numpy.float64, numpy.float32}
+    fast : bool
+        Use :func:`rnncourse.fast.gru_forward_fast` and its backward (default) or,
+        with False, the teaching functions :func:`gru_forward` and :func:`gru_backward`.
 
     Attributes
     ----------
@@ -340,8 +343,8 @@ class GRU(RecurrentLayer):
     Book page: ``book/variants/gru``.
     """
 
-    def __init__(self, input_size, hidden_size, *, rng, dtype=np.float64):
-        super().__init__(input_size, hidden_size, rng=rng, dtype=dtype)
+    def __init__(self, input_size, hidden_size, *, rng, dtype=np.float64, fast=True):
+        super().__init__(input_size, hidden_size, rng=rng, dtype=dtype, fast=fast)
         H, D = self.hidden_size, self.input_size
         self.add_param("W_xh", self.uniform_init((3 * H, D)))
         self.add_param("W_hh", self.uniform_init((3 * H, H)))
@@ -367,7 +370,9 @@ class GRU(RecurrentLayer):
         x = self.check_input(x)
         h0 = self.initial_state(x.shape[0]) if state is None else self.check_state("state", state, x.shape[0])
         p = self._params
-        h, self._cache = gru_forward(x, h0, p["W_xh"], p["W_hh"], p["b_xh"], p["b_hh"])
+        from . import fast      # imported here: rnncourse.fast imports this module
+        forward = fast.gru_forward_fast if self.fast else gru_forward
+        h, self._cache = forward(x, h0, p["W_xh"], p["W_hh"], p["b_xh"], p["b_hh"])
         return h, h[:, -1].copy()
 
     def backward(self, d_outputs, d_final_state=None):
@@ -383,7 +388,9 @@ class GRU(RecurrentLayer):
         Sets ``d_state`` (N, H).
         """
         cache = self._require_cache()
-        dx, dh0, dW_xh, dW_hh, db_xh, db_hh = gru_backward(d_outputs, cache, d_final_state)
+        from . import fast
+        backward = fast.gru_backward_fast if isinstance(cache, fast.GRUFastCache) else gru_backward
+        dx, dh0, dW_xh, dW_hh, db_xh, db_hh = backward(d_outputs, cache, d_final_state)
         self._grads["W_xh"] += dW_xh
         self._grads["W_hh"] += dW_hh
         self._grads["b_xh"] += db_xh
@@ -403,5 +410,9 @@ class GRU(RecurrentLayer):
         """
         if self._cache is None:
             raise RuntimeError("GRU.gates is available after forward; run forward on a batch first")
+        if not isinstance(self._cache, list):                 # the fast path's time-major buffers
+            H = self.hidden_size
+            return {name: np.ascontiguousarray(self._cache.acts[:, k * H:(k + 1) * H].transpose(2, 0, 1))
+                    for k, name in enumerate(GATE_ORDER)}
         return {name: np.stack([getattr(step, key) for step in self._cache], axis=1)
                 for name, key in zip(GATE_ORDER, ("r", "z", "n"))}

@@ -366,6 +366,9 @@ class LSTM(RecurrentLayer):
         default 0 gives PyTorch's initialisation; 1.0 (Jozefowicz et al., 2015)
         starts training with :math:`f_t \approx 0.73`, so the cell remembers and
         gradients flow back along it.
+    fast : bool
+        Use :func:`rnncourse.fast.lstm_forward_fast` and its backward (default) or,
+        with False, the teaching functions :func:`lstm_forward` and :func:`lstm_backward`.
 
     Attributes
     ----------
@@ -392,8 +395,8 @@ class LSTM(RecurrentLayer):
     Book page: ``book/variants/lstm``.
     """
 
-    def __init__(self, input_size, hidden_size, *, rng, dtype=np.float64, forget_bias=0.0):
-        super().__init__(input_size, hidden_size, rng=rng, dtype=dtype)
+    def __init__(self, input_size, hidden_size, *, rng, dtype=np.float64, forget_bias=0.0, fast=True):
+        super().__init__(input_size, hidden_size, rng=rng, dtype=dtype, fast=fast)
         if isinstance(forget_bias, bool) or not isinstance(forget_bias, numbers.Real):
             raise TypeError(f"forget_bias must be a number, got {forget_bias!r} ({type(forget_bias).__name__})")
         if not np.isfinite(forget_bias):
@@ -438,8 +441,14 @@ class LSTM(RecurrentLayer):
             h0 = self.check_state("state[0] (h0)", state[0], N)
             c0 = self.check_state("state[1] (c0)", state[1], N)
         p = self._params
-        h, self._cache = lstm_forward(x, h0, c0, p["W_xh"], p["W_hh"], p["b_h"])
-        return h, (h[:, -1].copy(), self._cache[-1].c.copy())
+        from . import fast      # imported here: rnncourse.fast imports this module
+        if self.fast:
+            h, self._cache = fast.lstm_forward_fast(x, h0, c0, p["W_xh"], p["W_hh"], p["b_h"])
+            c_T = self._cache.c_T
+        else:
+            h, self._cache = lstm_forward(x, h0, c0, p["W_xh"], p["W_hh"], p["b_h"])
+            c_T = self._cache[-1].c
+        return h, (h[:, -1].copy(), c_T.copy())
 
     def backward(self, d_outputs, d_final_state=None):
         """Backpropagate through time; accumulate ``grads``; return ``dx`` of shape (N, T, D).
@@ -461,11 +470,13 @@ class LSTM(RecurrentLayer):
                                 f"None), got {type(d_final_state).__name__}"
                                 + (f" of length {len(d_final_state)}"
                                    if isinstance(d_final_state, (tuple, list)) else ""))
-            N, H = cache[0].h_prev.shape
+            N, H = cache[0].h_prev.shape if isinstance(cache, list) else cache.c_T.shape
             dh_T, dc_T = (None if d is None else as_float_array(f"d_final_state[{k}] ({name})", d,
                                                                  shape=(N, H))
                           for k, (d, name) in enumerate(zip(d_final_state, ("dh_T", "dc_T"))))
-        dx, dh0, dc0, dW_xh, dW_hh, db_h = lstm_backward(d_outputs, cache, dh_T, dc_T)
+        from . import fast
+        backward = fast.lstm_backward_fast if isinstance(cache, fast.LSTMFastCache) else lstm_backward
+        dx, dh0, dc0, dW_xh, dW_hh, db_h = backward(d_outputs, cache, dh_T, dc_T)
         self._grads["W_xh"] += dW_xh
         self._grads["W_hh"] += dW_hh
         self._grads["b_h"] += db_h
@@ -486,5 +497,9 @@ class LSTM(RecurrentLayer):
         if self._cache is None:
             raise RuntimeError("LSTM.gates is available after forward; run forward on a batch first")
         cache = self._cache
+        if not isinstance(cache, list):                       # the fast path's time-major buffers
+            H = self.hidden_size
+            return {name: np.ascontiguousarray(cache.acts[:, k * H:(k + 1) * H].transpose(2, 0, 1))
+                    for k, name in enumerate(GATE_ORDER)}
         return {name: np.stack([getattr(step, key) for step in cache], axis=1)
                 for name, key in zip(GATE_ORDER, ("i", "f", "g", "o"))}

@@ -148,12 +148,20 @@ class RecurrentLayer(Module):
     rng : numpy.random.Generator
         Used by :meth:`uniform_init` while the subclass registers its parameters.
     dtype : {numpy.float64, numpy.float32}
+    fast : bool
+        True (default): run the fused, loop-hoisted kernels of :mod:`rnncourse.fast`.
+        False: run the step-by-step teaching functions. Both give the same results
+        (to rounding, about 1e-15 relative in float64); the attribute may be changed
+        between batches.
 
     Book page: ``book/first_rnn``.
     """
 
-    def __init__(self, input_size, hidden_size, *, rng, dtype=np.float64):
+    def __init__(self, input_size, hidden_size, *, rng, dtype=np.float64, fast=True):
         super().__init__()
+        if not isinstance(fast, (bool, np.bool_)):
+            raise TypeError(f"fast must be True or False, got {fast!r} ({type(fast).__name__})")
+        self.fast = bool(fast)
         self.input_size = check_positive_int("input_size", input_size)
         self.hidden_size = check_positive_int("hidden_size", hidden_size)
         self._rng = check_rng("rng", rng)

@@ -261,6 +261,9 @@ class RNN(RecurrentLayer):
         The only source of randomness; weights are drawn uniformly from
         :math:`[-1/\sqrt{H}, 1/\sqrt{H}]` as PyTorch does.
     dtype : {numpy.float64, numpy.float32}
+    fast : bool
+        Use :func:`rnncourse.fast.rnn_forward_fast` and its backward (default) or,
+        with False, the teaching functions :func:`rnn_forward` and :func:`rnn_backward`.
 
     Attributes
     ----------
@@ -283,8 +286,8 @@ class RNN(RecurrentLayer):
     Book page: ``book/first_rnn``.
     """
 
-    def __init__(self, input_size, hidden_size, nonlinearity="tanh", *, rng, dtype=np.float64):
-        super().__init__(input_size, hidden_size, rng=rng, dtype=dtype)
+    def __init__(self, input_size, hidden_size, nonlinearity="tanh", *, rng, dtype=np.float64, fast=True):
+        super().__init__(input_size, hidden_size, rng=rng, dtype=dtype, fast=fast)
         self.nonlinearity = check_choice("nonlinearity", nonlinearity, tuple(NONLINEARITIES))
         H, D = self.hidden_size, self.input_size
         self.add_param("W_xh", self.uniform_init((H, D)))
@@ -310,7 +313,9 @@ class RNN(RecurrentLayer):
         x = self.check_input(x)
         h0 = self.initial_state(x.shape[0]) if state is None else self.check_state("state", state, x.shape[0])
         p = self._params
-        h, self._cache = rnn_forward(x, h0, p["W_xh"], p["W_hh"], p["b_h"], self.nonlinearity)
+        from . import fast      # imported here: rnncourse.fast imports this module
+        forward = fast.rnn_forward_fast if self.fast else rnn_forward
+        h, self._cache = forward(x, h0, p["W_xh"], p["W_hh"], p["b_h"], self.nonlinearity)
         return h, h[:, -1].copy()
 
     def backward(self, d_outputs, d_final_state=None):
@@ -324,7 +329,9 @@ class RNN(RecurrentLayer):
             Gradient with respect to ``final_state`` (when used apart from ``outputs``).
         """
         cache = self._require_cache()
-        dx, dh0, dW_xh, dW_hh, db_h = rnn_backward(d_outputs, cache, d_final_state)
+        from . import fast
+        backward = fast.rnn_backward_fast if isinstance(cache, fast.RNNFastCache) else rnn_backward
+        dx, dh0, dW_xh, dW_hh, db_h = backward(d_outputs, cache, d_final_state)
         self._grads["W_xh"] += dW_xh
         self._grads["W_hh"] += dW_hh
         self._grads["b_h"] += db_h
