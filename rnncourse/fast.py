@@ -11,26 +11,26 @@ equations and the results (they agree with the teaching versions to rounding, ab
 :math:`10^{-15}` relative in float64) and reorganise the work:
 
 1. **One GEMM for every step's input projection.** :math:`W_{xh} x_t + b` does not depend on the
-   state, so the inputs of all T steps become the columns of one (D, N T) matrix and a single
+   state, so the inputs of all T steps become the rows of one (T N, D) matrix and a single
    matrix product projects them before the loop.
 2. **One GEMM per step for the recurrence, all gates fused.** The gate blocks of ``W_hh`` are
    stacked (i, f, g, o for the LSTM; r, z, n for the GRU), so :math:`W_{hh} h_{t-1}` gives every
-   gate's recurrent part in one product of shape (4H, N) or (3H, N).
+   gate's recurrent part in one product of shape (N, 4H) or (N, 3H).
 3. **Weight gradients in one GEMM after the backward loop.** :math:`dW_{hh} = \sum_t
    \delta_t h_{t-1}^\top` is a sum of T products; with the deltas of all steps kept in one
-   buffer it is a single product over all N T columns, and likewise :math:`dW_{xh}`, :math:`db`
+   buffer it is a single product over all T N rows, and likewise :math:`dW_{xh}`, :math:`db`
    and :math:`dx`, none of which feeds the recurrence.
 4. **Elementwise work hoisted out of the loop.** In the backward pass every factor that only
    depends on forward values (:math:`\sigma' = \sigma(1-\sigma)`, :math:`\tanh' = 1-\tanh^2` and
    their products with other activations) is computed for all steps in a few large array
    operations before the loop; a step then only multiplies the incoming gradient by them.
-5. **Column layout, preallocated buffers, ``out=`` arguments.** States are stored as the
-   equations write them, one column per sequence: :math:`h_t` is an (H, N) block of a
-   contiguous (T+1, H, N) buffer. A gate is then a block of *rows*, ``a[H:2H]`` for the forget
-   gate, and every elementwise operation runs over contiguous memory; the loop allocates nothing.
+5. **Time-major buffers, preallocated, ``out=`` arguments.** Step t's batch is one
+   contiguous (N, ·) block of a (T, N, ·) buffer (inputs, pre-activations, states, deltas).
+   Viewed as a (T N, ·) matrix, the same buffer is what the single GEMMs of points 1 and 3
+   need, without a copy; the loop itself allocates nothing.
 6. **One exponential for all gates.** With the sigmoid rows of the weights multiplied by
    :math:`-1` and the candidate's rows by :math:`-2` once before the loop (exact operations in
-   floating point), ``exp``, ``+ 1`` and ``1 / ·`` over the whole (4H, N) block give
+   floating point), ``exp``, ``+ 1`` and ``1 / ·`` over the whole (N, 4H) block give
    :math:`\sigma(a) = 1/(1 + e^{-a})` for the gates and :math:`\sigma(2a)` for the candidate,
    from which :math:`\tanh(a) = 2\sigma(2a) - 1`. On the course's machines numpy's ``exp`` is
    about twice as fast as its ``tanh``, so this beats the textbook trick of computing
@@ -74,21 +74,26 @@ def _check_sequence(x, D, states, W_hh):
 def _input_projection(x, W, b):
     r"""All steps' :math:`W x_t + b` with one GEMM.
 
-    Returns ``acts`` (T, K, N), step t's projections as columns, and ``xs`` (T N, D), the
-    inputs as rows in time-major order (row t N + n), which the weight gradient reuses.
+    Returns ``a`` (T, N, K), step t's pre-activations as block ``a[t]``, and ``xs`` (T N, D),
+    the inputs as rows in time-major order (row t N + n), which the weight gradient reuses.
     """
     N, T, D = x.shape
     xs = np.ascontiguousarray(x.transpose(1, 0, 2)).reshape(T * N, D)
-    a = W @ xs.T                                         # (K, T N), column t N + n
-    a += b[:, None]
-    return np.ascontiguousarray(a.reshape(-1, T, N).transpose(1, 0, 2)), xs
+    a = xs @ W.T                                         # (T N, K)
+    a += b
+    return a.reshape(T, N, -1), xs
 
 
 def _state_buffer(T, h0):
-    """A (T+1, H, N) buffer whose block 0 is the initial state h0 (N, H), stored as columns."""
-    hs = np.empty((T + 1, h0.shape[1], h0.shape[0]), h0.dtype)
-    hs[0] = h0.T
+    """A (T+1, N, H) buffer whose block 0 is the initial state h0 (N, H)."""
+    hs = np.empty((T + 1,) + h0.shape, h0.dtype)
+    hs[0] = h0
     return hs
+
+
+def _batch_first(a):
+    """(T, N, H) -> the layers' (N, T, H) layout (a contiguous copy, moving rows of H numbers)."""
+    return np.ascontiguousarray(a.transpose(1, 0, 2))
 
 
 def _scaled_rows(W, H, factors):
@@ -108,32 +113,27 @@ def _logistic_inplace(a):
 
 
 def _check_backward(dh, dh_T, N, H, T, dtype):
-    """The upstream gradient (N, T, H), checked, and the carried gradient (H, N) it starts from."""
+    """The upstream gradient (N, T, H), checked, and the carried gradient (N, H) it starts from."""
     dh = as_float_array("dh", dh, shape=(N, T, H))
-    dh_next = np.zeros((H, N), dtype) if dh_T is None else \
-        as_float_array("dh_T", dh_T, shape=(N, H)).T.astype(dtype, copy=True)
+    dh_next = np.zeros((N, H), dtype) if dh_T is None else \
+        as_float_array("dh_T", dh_T, shape=(N, H)).astype(dtype, copy=True)
     return dh, dh_next
 
 
-def _columns(a):
-    """(T, K, N) step blocks -> one (K, T N) matrix, column t N + n (copies rows of N contiguous numbers)."""
-    T, K, N = a.shape
-    return np.ascontiguousarray(a.transpose(1, 0, 2)).reshape(K, T * N)
+def _gradients_after_loop(delta_x, delta_h, xs, hs, W_xh):
+    r"""The products that do not feed the recurrence, each one GEMM over all T N rows.
 
-
-def _gradients_after_loop(delta_x, delta_h, xs, hs, W_xh, N):
-    r"""The products that do not feed the recurrence, each one GEMM over all T N columns.
-
-    ``delta_x``/``delta_h`` (T, K, N) are the deltas of the input and of the recurrent
+    ``delta_x``/``delta_h`` (T, N, K) are the deltas of the input and of the recurrent
     pre-activations (the same array except for the GRU's n block). Returns ``dx`` (N, T, D),
-    :math:`dW_{xh} = \sum_t \delta^x_t x_t^\top`, :math:`dW_{hh} = \sum_t \delta^h_t h_{t-1}^\top`,
+    :math:`dW_{xh} = \sum_t \delta^{x\top}_t x_t`, :math:`dW_{hh} = \sum_t \delta^{h\top}_t h_{t-1}`,
     and the bias gradients :math:`\sum_{t,n} \delta^x`, :math:`\sum_{t,n} \delta^h`.
     """
-    dX = _columns(delta_x)                               # (K, T N)
-    dH = dX if delta_h is delta_x else _columns(delta_h)
-    H_prev = _columns(hs[:-1])                           # (H, T N)
-    dx = np.ascontiguousarray((dX.T @ W_xh).reshape(-1, N, W_xh.shape[1]).transpose(1, 0, 2))
-    return dx, dX @ xs, dH @ H_prev.T, dX.sum(axis=1), dH.sum(axis=1)
+    T, N, K = delta_x.shape
+    dX = delta_x.reshape(T * N, K)                       # views: the buffers are time-major
+    dH = delta_h.reshape(T * N, K)
+    H_prev = hs[:-1].reshape(T * N, -1)
+    dx = _batch_first((dX @ W_xh).reshape(T, N, -1))
+    return dx, dX.T @ xs, dH.T @ H_prev, dX.sum(axis=0), dH.sum(axis=0)
 
 
 # ---------------------------------------------------------------------------
@@ -142,7 +142,7 @@ def _gradients_after_loop(delta_x, delta_h, xs, hs, W_xh, N):
 class RNNFastCache(NamedTuple):
     """What :func:`rnn_forward_fast` keeps for :func:`rnn_backward_fast`."""
     xs: np.ndarray       # (T N, D) inputs, time-major rows
-    hs: np.ndarray       # (T+1, H, N): hs[0] = h0, hs[t] = h_t, one column per sequence
+    hs: np.ndarray       # (T+1, N, H): hs[0] = h0, hs[t] = h_t
     W_xh: np.ndarray     # (H, D)
     W_hh: np.ndarray     # (H, H)
     nonlinearity: str
@@ -174,19 +174,18 @@ def rnn_forward_fast(x, h0, W_xh, W_hh, b_h, nonlinearity="tanh"):
     get_nonlinearity(nonlinearity)                       # checks the name
     W_xh, W_hh, b_h, H, D = _rnn._check_weights(W_xh, W_hh, b_h)
     x, N, T, st = _check_sequence(x, D, {"h0": h0}, W_hh)
-    a, xs = _input_projection(x, W_xh, b_h)              # (T, H, N)
+    a, xs = _input_projection(x, W_xh, b_h)              # (T, N, H)
     hs = _state_buffer(T, st["h0"])
-    h = np.empty((N, T, H), x.dtype)
-    rec = np.empty((H, N), x.dtype)
+    W_hh_T = np.ascontiguousarray(W_hh.T)
+    rec = np.empty((N, H), x.dtype)
     for t in range(T):
-        np.matmul(W_hh, hs[t], out=rec)                  # the only sequential product
+        np.matmul(hs[t], W_hh_T, out=rec)                # the only sequential product
         a[t] += rec
         if nonlinearity == "tanh":
             np.tanh(a[t], out=hs[t + 1])
         else:
             np.maximum(a[t], 0.0, out=hs[t + 1])
-        h[:, t] = hs[t + 1].T
-    return h, RNNFastCache(xs, hs, W_xh, W_hh, nonlinearity)
+    return _batch_first(hs[1:]), RNNFastCache(xs, hs, W_xh, W_hh, nonlinearity)
 
 
 def rnn_backward_fast(dh, cache, dh_T=None):
@@ -216,17 +215,20 @@ def rnn_backward_fast(dh, cache, dh_T=None):
     if not isinstance(cache, RNNFastCache):
         raise TypeError("cache must be the cache returned by rnn_forward_fast")
     xs, hs, W_xh, W_hh, nonlinearity = cache
-    T, H, N = hs.shape[0] - 1, hs.shape[1], hs.shape[2]
+    T, N, H = hs.shape[0] - 1, hs.shape[1], hs.shape[2]
     dh, dh_next = _check_backward(dh, dh_T, N, H, T, hs.dtype)
     h = hs[1:]
-    delta = 1.0 - h * h if nonlinearity == "tanh" else (h > 0).astype(hs.dtype)   # f'(a_t), all t
-    W_hh_T = np.ascontiguousarray(W_hh.T)
+    if nonlinearity == "tanh":                           # f'(a_t) of every step, in one buffer
+        delta = np.multiply(h, h)
+        np.subtract(1.0, delta, out=delta)
+    else:
+        delta = (h > 0).astype(hs.dtype)
     for t in reversed(range(T)):
-        dh_next += dh[:, t].T                            # dL/dh_t
+        dh_next += dh[:, t]                              # dL/dh_t
         delta[t] *= dh_next                              # delta_t, stored over f'(a_t)
-        np.matmul(W_hh_T, delta[t], out=dh_next)         # dL/dh_{t-1} from this step
-    dx, dW_xh, dW_hh, db_h, _ = _gradients_after_loop(delta, delta, xs, hs, W_xh, N)
-    return dx, dh_next.T.copy(), dW_xh, dW_hh, db_h
+        np.matmul(delta[t], W_hh, out=dh_next)           # dL/dh_{t-1} from this step
+    dx, dW_xh, dW_hh, db_h, _ = _gradients_after_loop(delta, delta, xs, hs, W_xh)
+    return dx, dh_next, dW_xh, dW_hh, db_h
 
 
 # ---------------------------------------------------------------------------
@@ -235,21 +237,21 @@ def rnn_backward_fast(dh, cache, dh_T=None):
 class LSTMFastCache(NamedTuple):
     """What :func:`lstm_forward_fast` keeps for :func:`lstm_backward_fast`.
 
-    ``acts[t]`` (4H, N) holds the gate activations of step t in PyTorch's block order:
-    rows ``0:H`` i, ``H:2H`` f, ``2H:3H`` g, ``3H:4H`` o; one column per sequence.
+    ``acts[t]`` (N, 4H) holds the gate activations of step t in PyTorch's block order:
+    columns ``0:H`` i, ``H:2H`` f, ``2H:3H`` g, ``3H:4H`` o.
     """
     xs: np.ndarray       # (T N, D) inputs, time-major rows
-    hs: np.ndarray       # (T+1, H, N), hs[0] = h0
-    cs: np.ndarray       # (T+1, H, N), cs[0] = c0
-    acts: np.ndarray     # (T, 4H, N): i, f, g, o
-    tanh_c: np.ndarray   # (T, H, N)
+    hs: np.ndarray       # (T+1, N, H), hs[0] = h0
+    cs: np.ndarray       # (T+1, N, H), cs[0] = c0
+    acts: np.ndarray     # (T, N, 4H): i, f, g, o
+    tanh_c: np.ndarray   # (T, N, H)
     W_xh: np.ndarray     # (4H, D)
     W_hh: np.ndarray     # (4H, H)
 
     @property
     def c_T(self) -> np.ndarray:
         """The final cell state, (N, H)."""
-        return self.cs[-1].T
+        return self.cs[-1]
 
 
 def lstm_forward_fast(x, h0, c0, W_xh, W_hh, b_h):
@@ -281,19 +283,18 @@ def lstm_forward_fast(x, h0, c0, W_xh, W_hh, b_h):
     x, N, T, st = _check_sequence(x, D, {"h0": h0, "c0": c0}, W_hh)
     scale = (-1, -1, -2, -1)                             # i, f, o: sigma(a) from exp(-a); g from exp(-2a)
     acts, xs = _input_projection(x, _scaled_rows(W_xh, H, scale), _scaled_rows(b_h, H, scale))
-    W_rec = _scaled_rows(W_hh, H, scale)
+    W_rec_T = np.ascontiguousarray(_scaled_rows(W_hh, H, scale).T)
     hs, cs = _state_buffer(T, st["h0"]), _state_buffer(T, st["c0"])
-    h = np.empty((N, T, H), x.dtype)
-    tanh_c = np.empty((T, H, N), x.dtype)
-    rec = np.empty((4 * H, N), x.dtype)
-    ig = np.empty((H, N), x.dtype)
+    tanh_c = np.empty((T, N, H), x.dtype)
+    rec = np.empty((N, 4 * H), x.dtype)
+    ig = np.empty((N, H), x.dtype)
     with np.errstate(over="ignore"):                     # exp -> inf is the exact limit sigma = 0
         for t in range(T):
-            a = acts[t]                                  # (4H, N), becomes the activations
-            np.matmul(W_rec, hs[t], out=rec)             # all four gates' recurrent parts
+            a = acts[t]                                  # (N, 4H), becomes the activations
+            np.matmul(hs[t], W_rec_T, out=rec)           # all four gates' recurrent parts
             a += rec
-            _logistic_inplace(a)                         # i, f, o done; rows 2H:3H hold sigma(2 a_g)
-            i, f, g, o = a[:H], a[H:2 * H], a[2 * H:3 * H], a[3 * H:]
+            _logistic_inplace(a)                         # i, f, o done; g's block holds sigma(2 a_g)
+            i, f, g, o = a[:, :H], a[:, H:2 * H], a[:, 2 * H:3 * H], a[:, 3 * H:]
             g *= 2.0
             g -= 1.0                                     # tanh(a_g) = 2 sigma(2 a_g) - 1
             np.multiply(f, cs[t], out=cs[t + 1])         # c_t = f * c_{t-1} + i * g
@@ -301,8 +302,7 @@ def lstm_forward_fast(x, h0, c0, W_xh, W_hh, b_h):
             cs[t + 1] += ig
             np.tanh(cs[t + 1], out=tanh_c[t])
             np.multiply(o, tanh_c[t], out=hs[t + 1])     # h_t = o * tanh(c_t)
-            h[:, t] = hs[t + 1].T
-    return h, LSTMFastCache(xs, hs, cs, acts, tanh_c, W_xh, W_hh)
+    return _batch_first(hs[1:]), LSTMFastCache(xs, hs, cs, acts, tanh_c, W_xh, W_hh)
 
 
 def lstm_backward_fast(dh, cache, dh_T=None, dc_T=None):
@@ -340,31 +340,39 @@ def lstm_backward_fast(dh, cache, dh_T=None, dc_T=None):
     if not isinstance(cache, LSTMFastCache):
         raise TypeError("cache must be the cache returned by lstm_forward_fast")
     xs, hs, cs, acts, tanh_c, W_xh, W_hh = cache
-    T, H, N = tanh_c.shape
+    T, N, H = tanh_c.shape
     dh, dh_next = _check_backward(dh, dh_T, N, H, T, hs.dtype)
-    dc = np.zeros((H, N), hs.dtype) if dc_T is None else \
-        as_float_array("dc_T", dc_T, shape=(N, H)).T.astype(hs.dtype, copy=True)
-    i, f, g, o = (acts[:, k * H:(k + 1) * H] for k in range(4))
-    # Every factor that only depends on the forward pass, for all steps at once.
-    A = o * (1.0 - tanh_c * tanh_c)                      # dc_t / dh_t through h = o tanh(c)
+    dc = np.zeros((N, H), hs.dtype) if dc_T is None else \
+        as_float_array("dc_T", dc_T, shape=(N, H)).astype(hs.dtype, copy=True)
+    i, f, g, o = (acts[..., k * H:(k + 1) * H] for k in range(4))
+    # Every factor that only depends on the forward pass, for all steps at once, written
+    # straight into its buffer (out=) so that no temporary the size of the sequence is made.
+    A = np.multiply(tanh_c, tanh_c)
+    np.subtract(1.0, A, out=A)
+    A *= o                                               # A_t = o (1 - tanh^2 c_t): dc_t / dh_t
     delta = np.empty_like(acts)                          # holds K_t, then delta_t, step by step
-    K = delta.reshape(T, 4, H, N)
-    np.multiply(g, i - i * i, out=K[:, 0])               # input gate:     g sigma'(a_i)
-    np.multiply(cs[:-1], f - f * f, out=K[:, 1])         # forget gate:    c_{t-1} sigma'(a_f)
-    np.multiply(i, 1.0 - g * g, out=K[:, 2])             # cell candidate: i tanh'(a_g)
-    np.multiply(tanh_c, o - o * o, out=K[:, 3])          # output gate:    tanh(c_t) sigma'(a_o)
-    W_hh_T = np.ascontiguousarray(W_hh.T)
-    tmp = np.empty((H, N), hs.dtype)
+    K = delta.reshape(T, N, 4, H)
+    for k, (act, factor, kind) in enumerate(((i, g, "sigmoid"), (f, cs[:-1], "sigmoid"),
+                                             (g, i, "tanh"), (o, tanh_c, "sigmoid"))):
+        Kk = K[:, :, k]
+        np.multiply(act, act, out=Kk)
+        if kind == "sigmoid":
+            np.subtract(act, Kk, out=Kk)                 # sigma' = s - s^2
+        else:
+            np.subtract(1.0, Kk, out=Kk)                 # tanh' = 1 - g^2
+        Kk *= factor                                # i: g s'; f: c_{t-1} s'; g: i tanh'; o: tanh(c) s'
+
+    tmp = np.empty((N, H), hs.dtype)
     for t in reversed(range(T)):
-        dh_next += dh[:, t].T                            # dL/dh_t
+        dh_next += dh[:, t]                              # dL/dh_t
         np.multiply(dh_next, A[t], out=tmp)
         dc += tmp                                        # total dL/dc_t
-        K[t, :3] *= dc                                   # i, f and g scale with dc ...
-        K[t, 3] *= dh_next                               # ... o with dh
+        K[t, :, :3] *= dc[:, None, :]                    # i, f and g scale with dc ...
+        K[t, :, 3] *= dh_next                            # ... o with dh
         dc *= f[t]                                       # the cell path to step t-1
-        np.matmul(W_hh_T, delta[t], out=dh_next)         # dL/dh_{t-1} from this step
-    dx, dW_xh, dW_hh, db_h, _ = _gradients_after_loop(delta, delta, xs, hs, W_xh, N)
-    return dx, dh_next.T.copy(), dc.T.copy(), dW_xh, dW_hh, db_h
+        np.matmul(delta[t], W_hh, out=dh_next)           # dL/dh_{t-1} from this step
+    dx, dW_xh, dW_hh, db_h, _ = _gradients_after_loop(delta, delta, xs, hs, W_xh)
+    return dx, dh_next, dc, dW_xh, dW_hh, db_h
 
 
 # ---------------------------------------------------------------------------
@@ -373,13 +381,13 @@ def lstm_backward_fast(dh, cache, dh_T=None, dc_T=None):
 class GRUFastCache(NamedTuple):
     """What :func:`gru_forward_fast` keeps for :func:`gru_backward_fast`.
 
-    ``acts[t]`` (3H, N) holds r, z and n of step t in PyTorch's block order (rows ``0:H``
-    r, ``H:2H`` z, ``2H:3H`` n); ``hn[t]`` (H, N) is :math:`W_{hn} h_{t-1} + b_{hn}`.
+    ``acts[t]`` (N, 3H) holds r, z and n of step t in PyTorch's block order (columns ``0:H``
+    r, ``H:2H`` z, ``2H:3H`` n); ``hn[t]`` (N, H) is :math:`W_{hn} h_{t-1} + b_{hn}`.
     """
     xs: np.ndarray       # (T N, D) inputs, time-major rows
-    hs: np.ndarray       # (T+1, H, N), hs[0] = h0
-    acts: np.ndarray     # (T, 3H, N): r, z, n
-    hn: np.ndarray       # (T, H, N)
+    hs: np.ndarray       # (T+1, N, H), hs[0] = h0
+    acts: np.ndarray     # (T, N, 3H): r, z, n
+    hn: np.ndarray       # (T, N, H)
     W_xh: np.ndarray     # (3H, D)
     W_hh: np.ndarray     # (3H, H)
 
@@ -416,30 +424,28 @@ def gru_forward_fast(x, h0, W_xh, W_hh, b_xh, b_hh):
     b = b_xh.copy()
     b[:2 * H] += b_hh[:2 * H]                            # for r and z the two biases only add up
     acts, xs = _input_projection(x, _scaled_rows(W_xh, H, scale), _scaled_rows(b, H, scale))
-    W_rec = _scaled_rows(W_hh, H, scale)
-    b_hn = b_hh[2 * H:, None]
+    W_rec_T = np.ascontiguousarray(_scaled_rows(W_hh, H, scale).T)
+    b_hn = b_hh[2 * H:]
     hs = _state_buffer(T, st["h0"])
-    h = np.empty((N, T, H), x.dtype)
-    hn = np.empty((T, H, N), x.dtype)
-    rec = np.empty((3 * H, N), x.dtype)
-    tmp = np.empty((H, N), x.dtype)
+    hn = np.empty((T, N, H), x.dtype)
+    rec = np.empty((N, 3 * H), x.dtype)
+    tmp = np.empty((N, H), x.dtype)
     with np.errstate(over="ignore"):
         for t in range(T):
-            a = acts[t]                                  # (3H, N), becomes r, z, n
-            np.matmul(W_rec, hs[t], out=rec)             # recurrent parts of r, z and n
-            rz = a[:2 * H]
-            rz += rec[:2 * H]
+            a = acts[t]                                  # (N, 3H), becomes r, z, n
+            np.matmul(hs[t], W_rec_T, out=rec)           # recurrent parts of r, z and n
+            rz = a[:, :2 * H]
+            rz += rec[:, :2 * H]
             _logistic_inplace(rz)
-            r, z, n = a[:H], a[H:2 * H], a[2 * H:]
-            np.add(rec[2 * H:], b_hn, out=hn[t])         # W_hn h_{t-1} + b_hn
+            r, z, n = a[:, :H], a[:, H:2 * H], a[:, 2 * H:]
+            np.add(rec[:, 2 * H:], b_hn, out=hn[t])      # W_hn h_{t-1} + b_hn
             np.multiply(r, hn[t], out=tmp)
             n += tmp
             np.tanh(n, out=n)                            # n = tanh(W_xn x + b_xn + r * hn)
             np.subtract(hs[t], n, out=tmp)               # h = n + z * (h_{t-1} - n)
             tmp *= z
             np.add(n, tmp, out=hs[t + 1])
-            h[:, t] = hs[t + 1].T
-    return h, GRUFastCache(xs, hs, acts, hn, W_xh, W_hh)
+    return _batch_first(hs[1:]), GRUFastCache(xs, hs, acts, hn, W_xh, W_hh)
 
 
 def gru_backward_fast(dh, cache, dh_T=None):
@@ -474,26 +480,34 @@ def gru_backward_fast(dh, cache, dh_T=None):
     if not isinstance(cache, GRUFastCache):
         raise TypeError("cache must be the cache returned by gru_forward_fast")
     xs, hs, acts, hn, W_xh, W_hh = cache
-    T, H, N = hn.shape
+    T, N, H = hn.shape
     dh, dh_next = _check_backward(dh, dh_T, N, H, T, hs.dtype)
-    r, z, n = (acts[:, k * H:(k + 1) * H] for k in range(3))
-    Kn = (1.0 - z) * (1.0 - n * n)                       # d(pre-activation of n) / dh_t
+    r, z, n = (acts[..., k * H:(k + 1) * H] for k in range(3))
+    # Coefficients for all steps at once, written straight into their buffers (out=).
+    Kn = np.multiply(n, n)
+    np.subtract(1.0, Kn, out=Kn)
+    Kn *= 1.0 - z                                        # (1 - z)(1 - n^2): d(pre-activation of n) / dh_t
     delta_h = np.empty_like(acts)                        # holds the coefficients, then delta^h_t
-    K = delta_h.reshape(T, 3, H, N)
-    np.multiply(Kn * hn, r - r * r, out=K[:, 0])         # reset gate
-    np.multiply(hs[:-1] - n, z - z * z, out=K[:, 1])     # update gate
-    np.multiply(Kn, r, out=K[:, 2])                      # candidate, recurrent side (times r)
-    dh_all = np.empty((T, H, N), hs.dtype)               # dL/dh_t of every step, for delta^x
-    W_hh_T = np.ascontiguousarray(W_hh.T)
-    rec = np.empty((H, N), hs.dtype)
+    K = delta_h.reshape(T, N, 3, H)
+    Kr, Kz = K[:, :, 0], K[:, :, 1]
+    np.multiply(r, r, out=Kr)
+    np.subtract(r, Kr, out=Kr)
+    Kr *= hn
+    Kr *= Kn                                             # reset gate: Kn hn r(1 - r)
+    np.multiply(z, z, out=Kz)
+    np.subtract(z, Kz, out=Kz)
+    Kz *= hs[:-1] - n                                    # update gate: (h_{t-1} - n) z(1 - z)
+    np.multiply(Kn, r, out=K[:, :, 2])                   # candidate, recurrent side (times r)
+    dh_all = np.empty((T, N, H), hs.dtype)               # dL/dh_t of every step, for delta^x
+    rec = np.empty((N, H), hs.dtype)
     for t in reversed(range(T)):
         d = dh_all[t]
-        np.add(dh_next, dh[:, t].T, out=d)               # dL/dh_t
-        K[t] *= d                                        # delta^h_t, all three blocks
-        np.matmul(W_hh_T, delta_h[t], out=rec)
+        np.add(dh_next, dh[:, t], out=d)                 # dL/dh_t
+        K[t] *= d[:, None, :]                            # delta^h_t, all three blocks
+        np.matmul(delta_h[t], W_hh, out=rec)
         np.multiply(d, z[t], out=dh_next)                # dL/dh_{t-1}: the direct path through z ...
         dh_next += rec                                   # ... plus the path through the gates
     delta_x = delta_h.copy()
-    np.multiply(dh_all, Kn, out=delta_x[:, 2 * H:])      # n block without the factor r
-    dx, dW_xh, dW_hh, db_xh, db_hh = _gradients_after_loop(delta_x, delta_h, xs, hs, W_xh, N)
-    return dx, dh_next.T.copy(), dW_xh, dW_hh, db_xh, db_hh
+    np.multiply(dh_all, Kn, out=delta_x[..., 2 * H:])    # n block without the factor r
+    dx, dW_xh, dW_hh, db_xh, db_hh = _gradients_after_loop(delta_x, delta_h, xs, hs, W_xh)
+    return dx, dh_next, dW_xh, dW_hh, db_xh, db_hh

@@ -412,7 +412,7 @@ class GRU(RecurrentLayer):
             raise RuntimeError("GRU.gates is available after forward; run forward on a batch first")
         if not isinstance(self._cache, list):                 # the fast path's time-major buffers
             H = self.hidden_size
-            return {name: np.ascontiguousarray(self._cache.acts[:, k * H:(k + 1) * H].transpose(2, 0, 1))
+            return {name: np.ascontiguousarray(self._cache.acts[..., k * H:(k + 1) * H].transpose(1, 0, 2))
                     for k, name in enumerate(GATE_ORDER)}
         return {name: np.stack([getattr(step, key) for step in self._cache], axis=1)
                 for name, key in zip(GATE_ORDER, ("r", "z", "n"))}

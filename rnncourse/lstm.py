@@ -499,7 +499,7 @@ class LSTM(RecurrentLayer):
         cache = self._cache
         if not isinstance(cache, list):                       # the fast path's time-major buffers
             H = self.hidden_size
-            return {name: np.ascontiguousarray(cache.acts[:, k * H:(k + 1) * H].transpose(2, 0, 1))
+            return {name: np.ascontiguousarray(cache.acts[..., k * H:(k + 1) * H].transpose(1, 0, 2))
                     for k, name in enumerate(GATE_ORDER)}
         return {name: np.stack([getattr(step, key) for step in cache], axis=1)
                 for name, key in zip(GATE_ORDER, ("i", "f", "g", "o"))}
