@@ -39,10 +39,10 @@ from . import GradingError, call_student, check_array, check_choice_answer, diag
 
 #: rnncourse modules whose code the answers must not call; the grader module itself is
 #: in the list too (its reference helpers would otherwise be a way round the exercise).
-FORBID_RNN = ("rnn", "bptt", "grading.bptt")
+FORBID_RNN = ("rnn", "fast", "bptt", "grading.bptt")
 FORBID_GRADCHECK = ("gradcheck",)
 FORBID_CLIPPING = ("clipping", "grading.bptt")
-FORBID_VANISHING = ("rnn", "bptt", "vanishing", "grading.bptt")
+FORBID_VANISHING = ("rnn", "fast", "bptt", "vanishing", "grading.bptt")
 
 _STEP_NAMES = ("dx", "dh_prev", "dW_xh", "dW_hh", "db_h")
 _SEQ_NAMES = ("dx", "dh0", "dW_xh", "dW_hh", "db_h")

@@ -77,7 +77,7 @@ def visible_rnn_step(rnn_step_forward):
         "you used relu; the hidden state uses tanh": lambda a: np.maximum(a, 0.0),
     }
     for hint, args in cases + [("", (x, h, W_xh, W_hh, b_h))]:
-        got = call_student("rnn_step_forward", rnn_step_forward, *args, forbidden=("rnn",))
+        got = call_student("rnn_step_forward", rnn_step_forward, *args, forbidden=("rnn", "fast"))
         if type(got) is np.ndarray and got.shape == (N, H):
             diagnose("rnn_step_forward", got,
                      {msg: _step_ref(*args, f=f) for msg, f in activation_mistakes.items()})
@@ -94,7 +94,7 @@ def hidden_rnn_step(rnn_step_forward, seed):
         N, D, H = rng.integers(1, 6, size=3)
         W_xh, W_hh, b_h = _weights(rng, D, H, scale=1.0)
         x, h = rng.standard_normal((N, D)), rng.standard_normal((N, H))
-        got = call_student("rnn_step_forward", rnn_step_forward, x, h, W_xh, W_hh, b_h, forbidden=("rnn",))
+        got = call_student("rnn_step_forward", rnn_step_forward, x, h, W_xh, W_hh, b_h, forbidden=("rnn", "fast"))
         diagnose("rnn_step_forward", got, {
             "the bias b_h is missing": _step_ref(x, h, W_xh, W_hh, 0 * b_h),
             "the activation is not tanh": _step_ref(x, h, W_xh, W_hh, b_h, f=_sigmoid),
@@ -125,7 +125,7 @@ def visible_rnn_sequence(rnn_forward):
     W_xh, W_hh, b_h = _weights(rng, D, H)
     x, h0 = rng.standard_normal((N, T, D)), rng.standard_normal((N, H))
     ref = _rnn_forward(x, h0, W_xh, W_hh, b_h)[0]
-    got = call_student("rnn_forward", rnn_forward, x, h0, W_xh, W_hh, b_h, forbidden=("rnn",))
+    got = call_student("rnn_forward", rnn_forward, x, h0, W_xh, W_hh, b_h, forbidden=("rnn", "fast"))
     if type(got) is np.ndarray and got.shape == ref.shape:
         diagnose("rnn_forward", got, _sequence_mistakes(x, h0, W_xh, W_hh, b_h, ref))
     check_array("rnn_forward", got, ref, hint="h[:, t] must be the hidden state after step t")
@@ -142,7 +142,7 @@ def hidden_rnn_sequence(rnn_forward, seed):
         W_xh, W_hh, b_h = _weights(rng, D, H, scale=0.8)
         x, h0 = rng.standard_normal((N, T, D)), rng.standard_normal((N, H))
         ref = _rnn_forward(x, h0, W_xh, W_hh, b_h)[0]
-        got = call_student("rnn_forward", rnn_forward, x, h0, W_xh, W_hh, b_h, forbidden=("rnn",))
+        got = call_student("rnn_forward", rnn_forward, x, h0, W_xh, W_hh, b_h, forbidden=("rnn", "fast"))
         check_array("rnn_forward", got, ref)
 
 

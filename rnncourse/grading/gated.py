@@ -31,7 +31,7 @@ from ..lstm import lstm_step_backward as _lstm_step_backward
 from ..lstm import lstm_step_forward as _lstm_step
 from . import GradingError, call_student, check_array, check_choice_answer, diagnose, values_match
 
-_FORBIDDEN = ("lstm", "gru")
+_FORBIDDEN = ("lstm", "gru", "fast")
 _LSTM_ORDER = ("i", "f", "g", "o")
 _GRU_ORDER = ("r", "z", "n")
 #: the cache layout the assignment prescribes for lstm_step_forward
