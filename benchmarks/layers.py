@@ -40,7 +40,9 @@ def _parse(argv=None):
     p.add_argument("--dtype", choices=("float32", "float64"), default="float32")
     p.add_argument("--quick", action="store_true", help="course-sized shapes only, fewer repeats")
     p.add_argument("--cells", default=",".join(CELLS), help="comma-separated subset of rnn,lstm,gru")
-    p.add_argument("--repeats", type=int, default=None, help="repeats per measurement (default 15 / 5 / 3 by size)")
+    p.add_argument("--repeats", type=int, default=None, help="repeats per measurement (default 15, 7 with --quick, 3 for large shapes)")
+    p.add_argument("--shape", action="append", metavar="N,T,D,H",
+                   help="measure this shape instead of the default ones (repeatable)")
     p.add_argument("--no-memory", action="store_true", help="skip the peak-memory measurements")
     p.add_argument("--no-torch", action="store_true", help="leave PyTorch out even when installed")
     p.add_argument("--json", metavar="FILE", help="also write every figure to FILE")
@@ -48,6 +50,12 @@ def _parse(argv=None):
     args = p.parse_args(argv)
     if args.threads < 1:
         p.error("--threads must be at least 1")
+    try:
+        args.shape = [tuple(int(v) for v in sh.split(",")) for sh in (args.shape or [])]
+    except ValueError:
+        p.error("--shape takes four positive integers N,T,D,H, e.g. --shape 32,100,64,128")
+    if any(len(sh) != 4 or min(sh) < 1 for sh in args.shape):
+        p.error("--shape takes four positive integers N,T,D,H, e.g. --shape 32,100,64,128")
     args.cells = [c.strip() for c in args.cells.split(",") if c.strip()]
     unknown = sorted(set(args.cells) - set(CELLS))
     if unknown:
@@ -316,7 +324,7 @@ def main(argv=None):
         import torch
         torch.set_num_threads(args.threads)
     impls = ["teaching", "fast"] + (["torch"] if use_torch else [])
-    shapes = COURSE_SHAPES + ([] if args.quick else LARGE_SHAPES)
+    shapes = args.shape or (COURSE_SHAPES + ([] if args.quick else LARGE_SHAPES))
     machine = _machine(args)
     print("# Recurrent layers: teaching vs fast" + (" vs PyTorch" if use_torch else " (PyTorch not installed)"))
     for k, v in machine.items():
