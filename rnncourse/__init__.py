@@ -37,7 +37,7 @@ from .module import Module, Sequential
 from .optim import SGD, Adagrad, Adam, RMSProp
 from .output import LastStep, Output, output_backward, output_forward
 from .rnn import RNN, rnn_backward, rnn_forward, rnn_step_backward, rnn_step_forward
-from .train import History, fit
+from .train import History, TrainingDiverged, fit
 from .lstm import LSTM, lstm_backward, lstm_forward, lstm_step_backward, lstm_step_forward
 from .gru import GRU, gru_backward, gru_forward, gru_step_backward, gru_step_forward
 from .bidirectional import Bidirectional

@@ -40,6 +40,43 @@ class History:
     grad_norms: list = field(default_factory=list)
 
 
+class TrainingDiverged(ValueError):
+    """Raised by :func:`fit` when the loss or the parameters stop being finite.
+
+    The run cannot continue (every later step would compute with NaN), but what it
+    recorded up to that point is kept: ``err.history`` is the :class:`History` of
+    every completed batch, so the losses and gradient norms that led to the failure
+    can still be plotted.
+
+    Attributes
+    ----------
+    history : History
+        Everything recorded before the failing batch.
+    epoch : int
+        The failing epoch, counting from 1.
+    batch : int
+        The failing batch within that epoch, counting from 1.
+
+    Book page: ``book/bptt``.
+    """
+
+    def __init__(self, message, history, epoch, batch):
+        super().__init__(message)
+        self.history, self.epoch, self.batch = history, epoch, batch
+
+
+def _all_finite(arrays) -> bool:
+    return all(np.isfinite(a).all() for a in arrays)
+
+
+def _diverged(history, epoch, batch, what):
+    return TrainingDiverged(
+        f"training diverged in epoch {epoch}, batch {batch}: {what}. The previous updates were too "
+        "large: lower the learning rate or clip the gradients (e.g. fit(..., clip_norm=1.0)). "
+        f"The {len(history.step_losses)} batch losses recorded so far are in this error's .history.",
+        history, epoch, batch)
+
+
 def _unpack(batch, i):
     if not isinstance(batch, (tuple, list)) or len(batch) not in (2, 3):
         raise ValueError(f"batch {i} must be a tuple (x, y) or (x, y, mask), got "
@@ -78,6 +115,12 @@ def fit(model: Module, optimizer: Optimizer, batches, *, loss="mse", epochs=1, t
     -------
     History
 
+    Raises
+    ------
+    TrainingDiverged
+        When the loss or a parameter stops being finite (an exploding run); its
+        ``history`` attribute holds what was recorded before.
+
     Book page: ``book/first_rnn``.
     """
     if not isinstance(optimizer, Optimizer) or optimizer.module is not model:
@@ -100,7 +143,17 @@ def fit(model: Module, optimizer: Optimizer, batches, *, loss="mse", epochs=1, t
         for i, batch in enumerate(epoch_batches):
             x, y, mask = _unpack(batch, i)
             model.zero_grad()
-            value, _ = bptt(model, x, y, loss=loss, mask=mask, truncation=truncation)
+            try:
+                value, _ = bptt(model, x, y, loss=loss, mask=mask, truncation=truncation)
+            except (ValueError, FloatingPointError) as err:
+                if not _all_finite(model.params.values()):
+                    raise _diverged(history, epoch + 1, i + 1, "a parameter is no longer finite") from err
+                if "NaN or infinite" in str(err) and _all_finite(a for a in (x, y) if isinstance(a, np.ndarray)):
+                    raise _diverged(history, epoch + 1, i + 1,
+                                    "the activations overflowed although the batch is finite") from err
+                raise                                        # a genuine input error: report it as it is
+            if not np.isfinite(value):
+                raise _diverged(history, epoch + 1, i + 1, f"the loss is {value}")
             grads = model.grads
             history.grad_norms.append(global_norm(grads))
             if clip_value is not None:

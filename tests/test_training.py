@@ -1,5 +1,6 @@
 """An Elman RNN learns the next value of a sine wave; training is deterministic."""
 import time
+import warnings
 
 import numpy as np
 import pytest
@@ -69,3 +70,42 @@ def test_fit_rejects_bad_batches():
         rc.fit(model, rc.SGD(model), [np.zeros((1, 2, 1))])
     with pytest.raises(ValueError, match="optimizer must be an rnncourse optimizer built on this model"):
         rc.fit(model, rc.SGD(rc.RNN(1, 4, rng=rng)), [])
+
+
+# ---------------------------------------------------------------------------
+# a diverging run keeps its history
+# ---------------------------------------------------------------------------
+def _exploding_model(rng):
+    from rnncourse import RNN, Output, Sequential
+    model = Sequential(RNN(1, 8, "relu", rng=rng), Output(8, 1, rng=rng))
+    model.params["0.W_hh"][...] = 2.0 * np.eye(8)           # spectral radius 2: activations grow 2^t
+    return model
+
+
+def test_fit_reports_divergence_with_the_history_so_far(rng):
+    from rnncourse.optim import SGD
+    from rnncourse.train import TrainingDiverged, fit
+    model = _exploding_model(rng)
+    x, y = np.ones((4, 30, 1)), np.ones((4, 30, 1))
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        with pytest.raises(TrainingDiverged, match=r"training diverged in epoch \d+, batch 1.*clip_norm") as info:
+            fit(model, SGD(model, lr=1.0), [(x, y)], epochs=20)
+    err = info.value
+    assert isinstance(err, ValueError)                       # callers catching ValueError still work
+    assert err.batch == 1 and err.epoch >= 2
+    assert len(err.history.step_losses) == err.epoch - 1     # every completed batch is kept
+    assert len(err.history.grad_norms) == err.epoch - 1
+    assert np.isfinite(err.history.step_losses).all()
+
+
+def test_fit_still_reports_a_bad_batch_as_such(rng):
+    """A NaN in the data is the caller's error, not a divergence: the message names x."""
+    from rnncourse.optim import SGD
+    from rnncourse.train import TrainingDiverged, fit
+    model = _exploding_model(rng)
+    x = np.ones((4, 30, 1))
+    x[0, 3, 0] = np.nan
+    with pytest.raises(ValueError, match="x contains 1 NaN") as info:
+        fit(model, SGD(model, lr=0.01), [(x, np.ones((4, 30, 1)))], epochs=1)
+    assert not isinstance(info.value, TrainingDiverged)
