@@ -19,7 +19,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "assignments"))
 import course  # noqa: E402
 
-pytestmark = pytest.mark.slow
+# one worker grades the corpus once for all these tests (see addopts in pyproject.toml)
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("robustness")]
 
 
 def _grades(course_dir):
