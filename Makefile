@@ -64,8 +64,10 @@ $(STAMP): requirements.txt pyproject.toml
 	@touch $@
 	@echo ">>> Environment ready in $(VENV)"
 
+# `jupyter-book build . -W -n --keep-going`, with the pages executed in parallel processes
+# (one per core; RNNCOURSE_BOOK_JOBS=N to choose): see book/build.py.
 book: $(STAMP)
-	$(BIN)/jupyter-book build . -W -n --keep-going
+	$(BIN)/python book/build.py . -W -n --keep-going
 	@echo
 	@echo "Book built. Open this file in a browser:"
 	@echo "  $(CURDIR)/_build/html/index.html"

@@ -2,9 +2,10 @@
 
 ``python assignments/course.py release`` generates every student version;
 ``python assignments/course.py grade ASSIGNMENT [-j N]`` autogrades every submission
-of one assignment (N students in parallel processes over the one gradebook),
-generates feedback and exports grades.csv. nbgrader reads ``nbgrader_config.py``
-only from the working directory, so every command runs inside the course directory.
+of one assignment (N worker processes over the one gradebook, each taking the next
+submission when it is done with one, and writing its feedback), and exports grades.csv.
+nbgrader reads ``nbgrader_config.py`` only from the working directory, so every command
+runs inside the course directory.
 """
 from __future__ import annotations
 
@@ -46,6 +47,17 @@ def students(course: Path, assignment: str) -> list[str]:
     return sorted(p.name for p in sub.iterdir() if (p / assignment).is_dir()) if sub.is_dir() else []
 
 
+def students_of(course: Path, assignment: str, only: list[str] | None = None) -> list[str]:
+    """The students with a submission of ``assignment``; with ``only``, those of them listed there."""
+    names = students(course, assignment)
+    if only is None:
+        return names
+    missing = sorted(set(only) - set(names))
+    if missing:
+        raise ValueError(f"no submission of {assignment} from: {', '.join(missing)}")
+    return [s for s in names if s in set(only)]
+
+
 def api_for(course: Path):
     """nbgrader's Python API on ``course`` with its ``nbgrader_config.py`` (saves a process per command)."""
     from nbgrader.apps import NbGraderAPI
@@ -65,20 +77,87 @@ def _check(result, what):
         raise RuntimeError(f"{what} failed:\n{result.get('error', '')}\n{result.get('log', '')}")
 
 
-def _worker(course: Path, assignment: str, names: list[str]) -> int:
-    """Autograde ``names`` in this process through nbgrader's Python API (imported once)."""
+def _autograde_one(api, assignment: str, student: str) -> bool:
+    for attempt in range(5):
+        result = api.autograde(assignment, student, force=True, create=True)
+        text = (result.get("error") or "") + (result.get("log") or "")
+        if result["success"] or "database is locked" not in text:
+            return bool(result["success"])
+        time.sleep(0.5 * (attempt + 1))     # another worker holds the SQLite gradebook
+    return False
+
+
+def _worker(course: Path) -> int:
+    """Grade submissions through nbgrader's Python API (imported once), one per line of stdin.
+
+    Each line is ``{"assignment": ..., "student": ..., "feedback": bool}``; the submission
+    is autograded and, with ``feedback`` and when that worked, its feedback generated. One
+    JSON line per submission goes to stdout.
+    """
     import json
 
     api = api_for(course)
-    for student in names:
-        for attempt in range(5):
-            result = api.autograde(assignment, student, force=True, create=True)
-            text = (result.get("error") or "") + (result.get("log") or "")
-            if result["success"] or "database is locked" not in text:
-                break
-            time.sleep(0.5 * (attempt + 1))     # another worker holds the SQLite gradebook
-        print(json.dumps({"student": student, "success": bool(result["success"])}), flush=True)
+    while line := sys.stdin.readline():
+        task = json.loads(line)
+        assignment, student = task["assignment"], task["student"]
+        ok = _autograde_one(api, assignment, student)
+        feedback_log = None
+        if ok and task.get("feedback"):
+            result = api.generate_feedback(assignment, student, force=True)
+            if not result["success"]:
+                feedback_log = (result.get("log") or "")[-2000:]
+        print(json.dumps({"student": student, "success": ok, "feedback_log": feedback_log}), flush=True)
     return 0
+
+
+def _run_workers(course: Path, tasks: list[dict], jobs: int) -> list[dict]:
+    """Hand ``tasks`` to ``jobs`` worker processes, the next one to whichever is free first."""
+    import json
+    import tempfile
+    import threading
+    from collections import deque
+
+    pending = deque(tasks)
+    results: list[dict] = []
+    lock = threading.Lock()
+    env = dict(os.environ, PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""))
+
+    def take():
+        with lock:
+            return pending.popleft() if pending else None
+
+    def drive(proc):
+        task = take()
+        while task is not None:
+            proc.stdin.write(json.dumps(task) + "\n")
+            proc.stdin.flush()
+            while (line := proc.stdout.readline()) and not line.startswith("{"):
+                pass                                  # not a result line
+            if not line:                              # the worker died: leave the rest to the others
+                with lock:
+                    pending.appendleft(task)
+                break
+            with lock:
+                results.append(json.loads(line))
+            task = take()
+        proc.stdin.close()
+
+    with tempfile.TemporaryFile("w+") as log:       # stderr to a file: a full pipe would block a worker
+        procs = [subprocess.Popen([sys.executable, __file__, "--course", str(course), "_worker"],
+                                  cwd=course, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                  stderr=log, text=True)
+                 for _ in range(max(1, min(jobs, len(tasks))))]
+        threads = [threading.Thread(target=drive, args=(proc,)) for proc in procs]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        codes = [proc.wait() for proc in procs]
+        if any(codes) or pending:
+            log.seek(0)
+            raise RuntimeError(f"an autograde worker failed ({codes}), {len(pending)} submission(s) "
+                               f"left ungraded:\n{log.read()[-3000:]}")
+    return results
 
 
 def unreadable(course: Path, assignment: str, student: str) -> str | None:
@@ -112,15 +191,16 @@ def _write_rejection(course: Path, assignment: str, student: str, reason: str) -
             f"<p>Score: 0. Reason: {html.escape(reason)}.</p></body></html>\n")
 
 
-def autograde(course: Path, assignment: str, jobs: int = 1) -> dict[str, bool]:
-    """Autograde every submission of ``assignment``; returns whether each one went through.
+def autograde(course: Path, assignment: str, jobs: int = 1, students: list[str] | None = None,
+              feedback: bool = False) -> dict[str, bool]:
+    """Autograde every submission of ``assignment`` (or only ``students``'); whether each went through.
 
-    Students are split over ``jobs`` worker processes that share the one gradebook.
-    A submission that fails (an invalid notebook, say) is reported and the others go on.
+    ``jobs`` worker processes share the one gradebook; each takes the next submission
+    when it is done with one. With ``feedback``, a worker also generates the feedback of
+    each submission it graded. A submission that fails (an invalid notebook, say) is
+    reported and the others go on.
     """
-    import json
-
-    names = students(course, assignment)
+    names = students_of(course, assignment, students)
     if not names:
         return {}
     rejected = {s: why for s in names if (why := unreadable(course, assignment, s))}
@@ -137,33 +217,28 @@ def autograde(course: Path, assignment: str, jobs: int = 1) -> dict[str, bool]:
     done = {s: False for s in rejected}
     if not names:
         return done
-    jobs = max(1, min(jobs, len(names)))
-    chunks = [names[i::jobs] for i in range(jobs)]
-    env = dict(os.environ, PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""))
-    procs = [subprocess.Popen([sys.executable, __file__, "--course", str(course), "_worker", assignment, *chunk],
-                              cwd=course, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for chunk in chunks]
-    for proc in procs:
-        out, err = proc.communicate()
-        for line in out.splitlines():
-            if line.startswith("{"):
-                row = json.loads(line)
-                done[row["student"]] = row["success"]
-        if proc.returncode != 0:
-            raise RuntimeError(f"an autograde worker failed ({proc.returncode}):\n{err[-3000:]}")
+    tasks = [{"assignment": assignment, "student": s, "feedback": feedback} for s in names]
+    for row in _run_workers(course, tasks, jobs):
+        done[row["student"]] = row["success"]
+        if row.get("feedback_log") is not None:
+            print(f"feedback for {row['student']} failed:\n{row['feedback_log']}", file=sys.stderr)
     return done
 
 
-def grade(course: Path, assignment: str, jobs: int = 1) -> dict[str, bool]:
-    """Autograde, generate feedback and export ``grades.csv``."""
-    codes = autograde(course, assignment, jobs)
-    api = api_for(course)
-    for student, ok in codes.items():
-        if ok:   # feedback for each graded submission (the rejected ones already have theirs)
-            result = api.generate_feedback(assignment, student, force=True)
-            if not result["success"]:
-                print(f"feedback for {student} failed:\n{result.get('log', '')[-2000:]}", file=sys.stderr)
-    nbgrader(course, "export")
+def export(course: Path) -> None:
+    """``nbgrader export`` (grades.csv), run in this process rather than as a new program."""
+    from nbgrader.apps.exportapp import ExportApp
+
+    api_for(course)                                # working directory, PATH
+    app = ExportApp()
+    app.initialize(["--log-level=WARN"])           # reads nbgrader_config.py, as the command does
+    app.start()
+
+
+def grade(course: Path, assignment: str, jobs: int = 1, students: list[str] | None = None) -> dict[str, bool]:
+    """Autograde, generate feedback and export ``grades.csv`` (``students``: only these)."""
+    codes = autograde(course, assignment, jobs, students, feedback=True)
+    export(course)
     return codes
 
 
@@ -178,12 +253,10 @@ def main(argv=None) -> int:
     g = sub.add_parser("grade", help="autograde, feedback, export")
     g.add_argument("assignment")
     g.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
-    w = sub.add_parser("_worker", help=argparse.SUPPRESS)
-    w.add_argument("assignment")
-    w.add_argument("students", nargs="+")
+    sub.add_parser("_worker", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.command == "_worker":
-        return _worker(args.course.resolve(), args.assignment, args.students)
+        return _worker(args.course.resolve())
     if args.command == "release":
         release(args.course)
         return 0

@@ -3,9 +3,10 @@
 ``test_book_pages.py`` (static checks of the HTML) and ``test_browser.py`` (the
 pages in a real browser) both need a freshly built book. Building it takes
 minutes, so the first test that asks for it builds it and every later one gets
-the same :class:`BuiltBook`. The sources are copied to a temporary directory,
-as in ``test_book_build.py``, so the developer's ``_build/`` and its execution
-cache are neither read nor touched.
+the same :class:`BuiltBook`. It is built as ``make book`` builds it, with
+``book/build.py`` (``jupyter-book build``, pages executed in parallel processes).
+The sources are copied to a temporary directory, as in ``test_book_build.py``,
+so the developer's ``_build/`` and its execution cache are neither read nor touched.
 
 Use it from a test module with::
 
@@ -34,7 +35,7 @@ BUILD_TIMEOUT = 900  # seconds; a cold build of the whole book on 2 cores takes 
 
 @dataclass(frozen=True)
 class BuiltBook:
-    """The outcome of one ``jupyter-book build <copy> -W -n --keep-going``."""
+    """The outcome of one ``python book/build.py <copy> -W -n --keep-going``, as ``make book`` runs it."""
 
     src: Path          #: the copy of the sources that was built
     html_dir: Path     #: ``src/_build/html``
@@ -76,6 +77,11 @@ def _jupyter_book() -> Path:
     return exe
 
 
+def build_command(src: Path) -> list[str]:
+    """What `make book` runs, on the copy: book/build.py (jupyter-book build, pages in parallel)."""
+    return [sys.executable, str(src / "book" / "build.py"), str(src), "-W", "-n", "--keep-going"]
+
+
 _CACHE: dict[str, BuiltBook] = {}
 
 
@@ -93,8 +99,8 @@ def build_book(workdir: Path) -> BuiltBook:
     env = dict(os.environ, PATH=f"{exe.parent}{os.pathsep}{os.environ.get('PATH', '')}")
     start = time.monotonic()
     try:
-        proc = subprocess.run([str(exe), "build", str(src), "-W", "-n", "--keep-going"],
-                              cwd=src, env=env, capture_output=True, text=True, timeout=BUILD_TIMEOUT)
+        proc = subprocess.run(build_command(src), cwd=src, env=env, capture_output=True, text=True,
+                              timeout=BUILD_TIMEOUT)
         returncode, out, err = proc.returncode, proc.stdout, proc.stderr
     except subprocess.TimeoutExpired as exc:
         returncode, out, err = -1, str(exc.stdout or ""), f"build timed out after {BUILD_TIMEOUT} s"

@@ -12,6 +12,24 @@ import pytest
 GRAD_TOL = 1e-7
 
 
+@pytest.fixture(scope="session", autouse=True)
+def xdist_groups_applied(request):
+    """Under ``--dist loadgroup`` xdist tags each grouped test's node id with its group; check it did.
+
+    pytest 9.2 silently breaks this (pytest-dev/pytest-xdist#1386): every worker would
+    then grade the course and build the book itself, doubling the run. Fail instead,
+    before any expensive fixture runs (autouse session fixtures come first).
+    """
+    if not getattr(request.config.option, "loadgroup", False):       # set in xdist workers only
+        return
+    lost = [item.nodeid for item in request.session.items
+            if item.get_closest_marker("xdist_group") and "@" not in item.nodeid]
+    if lost:
+        pytest.fail(f"pytest-xdist did not apply the xdist_group of {len(lost)} tests (e.g. {lost[0]}): "
+                    "this pytest/pytest-xdist pair is incompatible, see requirements.txt; "
+                    "or run the tests in one process with -n 0", pytrace=False)
+
+
 @pytest.fixture
 def rng():
     return np.random.default_rng(1234)

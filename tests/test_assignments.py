@@ -23,7 +23,8 @@ sys.path.insert(0, str(ROOT / "assignments"))
 import build_sources  # noqa: E402
 import course  # noqa: E402
 
-pytestmark = pytest.mark.slow
+# one worker grades the course once for all these tests (see addopts in pyproject.toml)
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("assignments")]
 
 ASSIGNMENTS = sorted(p.stem for p in (ROOT / "assignments" / "authoring").glob("*.py"))
 # while writing one assignment: RNNCOURSE_ASSIGNMENTS=02_bptt pytest tests/test_assignments.py

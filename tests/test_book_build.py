@@ -13,6 +13,9 @@ import pytest
 
 from book_fixture import built_book, require_html  # noqa: F401  (fixture)
 
+# the worker that builds the book runs every test that needs it (see addopts in pyproject.toml)
+pytestmark = pytest.mark.xdist_group("book")
+
 
 def _root_page(html_dir: Path) -> Path:
     """The page index.html leads to (Jupyter Book 1.x writes a redirect there)."""

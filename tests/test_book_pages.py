@@ -16,6 +16,9 @@ import pytest
 from book_fixture import built_book, require_html  # noqa: F401  (fixture)
 from page_checks import parse_page
 
+# the worker that builds the book runs every test that needs it (see addopts in pyproject.toml)
+pytestmark = pytest.mark.xdist_group("book")
+
 MATHJAX_LOCAL = "_static/mathjax/tex-mml-chtml.js"
 
 

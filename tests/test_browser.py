@@ -20,7 +20,8 @@ import browser_check
 from book_fixture import built_book, require_html  # noqa: F401  (fixture)
 from page_checks import parse_page
 
-pytestmark = pytest.mark.slow
+# the worker that builds the book runs every test that needs it (see addopts in pyproject.toml)
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("book")]
 
 
 def _on_ci() -> bool:

@@ -1,0 +1,127 @@
+"""Build the book with ``jupyter-book build``, executing its pages in parallel processes.
+
+    python book/build.py [-j N] PATH [jupyter-book build options ...]
+    python book/build.py . -W -n --keep-going          # what `make book` runs
+
+Everything after ``-j N`` goes to ``jupyter-book build`` unchanged, so the build,
+its options, its output (``PATH/_build/html``) and its execution cache are the
+same as with the plain command. The only difference: Jupyter Book 1.x has no
+``-j`` option, but its Sphinx build function takes ``jobs``; this script passes
+it. Sphinx then reads the pages in ``N`` forked processes, and myst-nb executes
+each page's notebook while reading it, so ``N`` notebooks run at once. ``N`` is
+``RNNCOURSE_BOOK_JOBS`` if set, else the number of CPU cores (at most 4).
+
+Two adjustments make the parallel read work and pay off:
+
+* ``sphinx_multitoc_numbering`` (set up by Jupyter Book for numbered parts) and
+  ``sphinx_jupyterbook_latex`` do not declare whether they are safe for parallel
+  reading. Sphinx then warns (an error with ``-W``) and reads serially. Neither
+  keeps state while pages are read: the first renumbers sections after all pages
+  are read, in the main process; the second only acts in LaTeX builds. Both are
+  declared safe here.
+* Sphinx hands out pages in chunks of several, in name order, and starts waiting
+  chunks last-in first-out; a chunk holding two slow pages leaves the other core
+  idle at the end. Here each page is its own chunk, the slowest known pages are
+  started first (``SLOW_PAGES``, measured), and tasks start in that order.
+
+With ``-j 1`` (or one core) this is exactly ``jupyter-book build``.
+"""
+from __future__ import annotations
+
+import os
+import sys
+
+#: Pages with the longest notebook execution, slowest first (seconds on the 2-core
+#: machine, cold cache, one page at a time). Used only to order the work: a page
+#: missing here, or a stale figure, costs balance between the processes, not correctness.
+SLOW_PAGES = {
+    "book/variants/hierarchical": 22,
+    "book/variants/comparison": 20,
+    "book/applications/captioning": 17,
+    "book/applications/monitoring": 17,
+    "book/variants/deep_rnn": 17,
+    "book/variants/bidirectional": 14,
+    "book/applications/music": 14,
+}
+
+#: Extensions without a parallel_read_safe declaration that are safe (see above).
+READ_SAFE = ("sphinx_multitoc_numbering", "sphinx_jupyterbook_latex")
+
+
+def default_jobs() -> int:
+    if os.environ.get("RNNCOURSE_BOOK_JOBS"):
+        return max(1, int(os.environ["RNNCOURSE_BOOK_JOBS"]))
+    return max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
+
+
+def _page_order(docnames):
+    """Slowest known pages first, in SLOW_PAGES order; then the rest in name order."""
+    rank = {name: i for i, name in enumerate(sorted(SLOW_PAGES, key=SLOW_PAGES.get, reverse=True))}
+    return sorted(docnames, key=lambda d: (rank.get(d, len(rank)), d))
+
+
+def _patch_sphinx() -> None:
+    import functools
+
+    import sphinx.application
+    import sphinx.builders
+    from sphinx.util.parallel import ParallelTasks
+
+    build = sphinx.application.Sphinx.build
+
+    @functools.wraps(build)
+    def build_declaring_safe_extensions(self, *args, **kwargs):
+        for name in READ_SAFE:
+            ext = self.extensions.get(name)
+            if ext is not None and ext.parallel_read_safe is None:
+                ext.parallel_read_safe = True
+        return build(self, *args, **kwargs)
+
+    sphinx.application.Sphinx.build = build_declaring_safe_extensions
+
+    def one_page_per_chunk(arguments, nproc, maxbatch=10):
+        return [[name] for name in _page_order(arguments)]
+
+    class _Fifo(dict):
+        def popitem(self):
+            key = next(iter(self))
+            return key, self.pop(key)
+
+    class InOrderTasks(ParallelTasks):
+        """Sphinx's ParallelTasks, starting waiting tasks in the order they were added."""
+
+        def __init__(self, nproc: int) -> None:
+            super().__init__(nproc)
+            self._precvsWaiting = _Fifo()
+
+    sphinx.builders.make_chunks = one_page_per_chunk
+    sphinx.builders.ParallelTasks = InOrderTasks
+
+
+def main(argv: list[str]) -> int:
+    jobs = default_jobs()
+    if argv[:1] == ["-j"] and len(argv) > 1:
+        jobs, argv = int(argv[1]), argv[2:]
+    elif argv and argv[0].startswith("-j") and argv[0][2:].isdigit():
+        jobs, argv = int(argv[0][2:]), argv[1:]
+
+    import jupyter_book.sphinx
+    from jupyter_book.cli.main import main as jupyter_book_cli
+
+    if jobs > 1:
+        _patch_sphinx()
+        # the CLI imports build_sphinx from jupyter_book.sphinx when `build` runs
+        build_sphinx = jupyter_book.sphinx.build_sphinx
+
+        def build_sphinx_in_parallel(*args, **kwargs):
+            kwargs.setdefault("jobs", jobs)
+            return build_sphinx(*args, **kwargs)
+
+        jupyter_book.sphinx.build_sphinx = build_sphinx_in_parallel
+    print(f"book/build.py: {jobs} parallel job(s)", flush=True)
+    # exits with jupyter-book's own status
+    return jupyter_book_cli(["build", *argv], prog_name="jupyter-book")
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
