@@ -98,6 +98,19 @@ def _patch_sphinx() -> None:
     sphinx.builders.ParallelTasks = InOrderTasks
 
 
+def _create_execution_cache(outputdir) -> None:
+    """Create myst-nb's execution cache (``_build/.jupyter_cache``) before the workers fork.
+
+    On a cold build every forked reader would otherwise create its SQLite tables at the
+    same moment, and one fails with "table settings already exists" (seen here).
+    """
+    from pathlib import Path
+
+    from jupyter_cache import get_cache
+
+    get_cache(str(Path(outputdir).parent / ".jupyter_cache")).list_cache_records()
+
+
 def main(argv: list[str]) -> int:
     jobs = default_jobs()
     if argv[:1] == ["-j"] and len(argv) > 1:
@@ -113,9 +126,10 @@ def main(argv: list[str]) -> int:
         # the CLI imports build_sphinx from jupyter_book.sphinx when `build` runs
         build_sphinx = jupyter_book.sphinx.build_sphinx
 
-        def build_sphinx_in_parallel(*args, **kwargs):
+        def build_sphinx_in_parallel(sourcedir, outputdir, *args, **kwargs):
             kwargs.setdefault("jobs", jobs)
-            return build_sphinx(*args, **kwargs)
+            _create_execution_cache(outputdir)
+            return build_sphinx(sourcedir, outputdir, *args, **kwargs)
 
         jupyter_book.sphinx.build_sphinx = build_sphinx_in_parallel
     print(f"book/build.py: {jobs} parallel job(s)", flush=True)
