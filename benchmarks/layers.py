@@ -89,8 +89,8 @@ def _inputs(cell, N, T, D, H, dtype, seed=0):
 
 
 def _numpy_impl(cell, fast):
-    import rnncourse.fast as f
-    from rnncourse import gru, lstm, rnn
+    import rnncourse.cells.fast as f
+    from rnncourse.cells import gru, lstm, rnn
     module = {"rnn": rnn, "lstm": lstm, "gru": gru}[cell]
     if fast:
         return getattr(f, f"{cell}_forward_fast"), getattr(f, f"{cell}_backward_fast")
@@ -285,11 +285,11 @@ def _machine(args):
 def _elementwise_costs(dtype):
     """ns per element of the gate nonlinearities on a (4H, N) = (512, 32) block."""
     import numpy as np
-    from rnncourse.activations import sigmoid_unchecked
+    from rnncourse.core.activations import sigmoid_unchecked
     a = np.random.default_rng(0).uniform(-4, 4, (512, 32)).astype(dtype)
     out = np.empty_like(a)
 
-    def exp_route():                                     # what rnncourse.fast does
+    def exp_route():                                     # what rnncourse.cells.fast does
         np.exp(a, out=out)
         np.add(out, 1.0, out=out)
         np.divide(1.0, out, out=out)

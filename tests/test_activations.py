@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import rnncourse as rc
-from rnncourse.gradcheck import numerical_gradient, rel_error
+from rnncourse.core.gradcheck import numerical_gradient, rel_error
 
 from conftest import GRAD_TOL
 

@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 
 from rnncourse import applications as apps
-from rnncourse.module import Module
-from rnncourse.train import History
+from rnncourse.core.module import Module
+from rnncourse.core.train import History
 
 pytestmark = pytest.mark.slow
 

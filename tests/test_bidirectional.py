@@ -1,15 +1,16 @@
 """Bidirectional: the backward half is the backward layer run on the reversed sequence, gradients, errors.
 
-Every test runs with the Elman RNN; the LSTM (state a tuple (h, c)) and the GRU
-are added when ``rnncourse/lstm.py`` and ``rnncourse/gru.py`` import, and skipped
-otherwise, because the container must not care what a state looks like.
+Every test runs with the Elman RNN, the LSTM (state a tuple (h, c)) and the GRU:
+the container must not care what a state looks like.
 """
 import numpy as np
 import pytest
 
-from rnncourse.bidirectional import Bidirectional
-from rnncourse.gradcheck import check_module_gradients
-from rnncourse.rnn import RNN
+from rnncourse.models.bidirectional import Bidirectional
+from rnncourse.core.gradcheck import check_module_gradients
+from rnncourse.cells.gru import GRU
+from rnncourse.cells.lstm import LSTM
+from rnncourse.cells.rnn import RNN
 
 from conftest import GRAD_TOL
 
@@ -18,14 +19,8 @@ CELLS = ["RNN", "LSTM", "GRU"]
 
 
 def cell_class(name):
-    """The recurrent class called ``name``; skip the test if its module is not written yet."""
-    if name == "RNN":
-        return RNN
-    module = pytest.importorskip(f"rnncourse.{name.lower()}",
-                                 reason=f"rnncourse/{name.lower()}.py does not import yet")
-    if not hasattr(module, name):
-        pytest.skip(f"rnncourse.{name.lower()} has no class {name} yet")
-    return getattr(module, name)
+    """The recurrent layer class called ``name``."""
+    return {"RNN": RNN, "LSTM": LSTM, "GRU": GRU}[name]
 
 
 def make_bi(name, rng, merge="concat", hidden_b=H):

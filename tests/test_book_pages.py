@@ -53,7 +53,7 @@ def test_math_page_shows_the_computed_worked_example(built_book, step):
     3 or 4 decimals per entry.
     """
     require_html(built_book)
-    from rnncourse.worked_example import worked_example
+    from rnncourse.analysis.worked_example import worked_example
 
     h = worked_example()["steps"][step - 1]["h"]
     assert h.shape == (2,)
@@ -61,7 +61,7 @@ def test_math_page_shows_the_computed_worked_example(built_book, step):
     pattern = r"\(\s*" + _number(h[0]) + r"\s*,\s*" + _number(h[1]) + r"\s*\)"
     assert re.search(pattern, text), (
         f"book/math.html does not show h_{step} = ({h[0]:.4f}, {h[1]:.4f}) as computed by "
-        f"rnncourse.worked_example.worked_example(); looked for the regex {pattern!r}")
+        f"rnncourse.analysis.worked_example.worked_example(); looked for the regex {pattern!r}")
     if step == 2:
         # sanity check of the test itself: the seed's printed h_2 is a different vector
         assert not np.allclose(h, [0.515, 0.942], atol=5e-4)
@@ -136,11 +136,11 @@ def test_mathjax_is_served_locally(built_book):
 
 @pytest.mark.slow
 def test_api_page_documents_rnn_forward(built_book):
-    """The API reference has an entry (an anchor and a signature) for rnncourse.rnn.rnn_forward."""
+    """The API reference has an entry (an anchor and a signature) for rnncourse.cells.rnn.rnn_forward."""
     require_html(built_book)
     html = _page(built_book, "api").read_text(encoding="utf-8")
     entry = re.search(r'<dt[^>]*id="rnncourse\.rnn\.rnn_forward"[^>]*>([\s\S]*?)</dt>', html)
-    assert entry, "book/api.html has no entry with id='rnncourse.rnn.rnn_forward'"
+    assert entry, "book/api.html has no entry with id='rnncourse.cells.rnn.rnn_forward'"
     signature = re.sub(r"<[^>]+>", "", entry.group(1))
     assert "rnn_forward" in signature and "(" in signature, f"unexpected signature: {signature!r}"
 

@@ -1,4 +1,4 @@
-"""rnncourse.fast: the fused kernels agree with the step-by-step teaching versions (1e-10 in
+"""rnncourse.cells.fast: the fused kernels agree with the step-by-step teaching versions (1e-10 in
 float64), pass gradient checks, keep float32 end to end, saturate without warnings, leave
 their inputs and caches untouched, and refuse what they cannot use."""
 import warnings
@@ -6,11 +6,11 @@ import warnings
 import numpy as np
 import pytest
 
-from rnncourse import fast
-from rnncourse.gradcheck import check_function_gradients, rel_error
-from rnncourse.gru import GRU, gru_backward, gru_forward
-from rnncourse.lstm import LSTM, lstm_backward, lstm_forward
-from rnncourse.rnn import RNN, rnn_backward, rnn_forward
+from rnncourse.cells import fast
+from rnncourse.core.gradcheck import check_function_gradients, rel_error
+from rnncourse.cells.gru import GRU, gru_backward, gru_forward
+from rnncourse.cells.lstm import LSTM, lstm_backward, lstm_forward
+from rnncourse.cells.rnn import RNN, rnn_backward, rnn_forward
 
 from conftest import GRAD_TOL
 

@@ -3,8 +3,8 @@ the separate recurrent bias b_hn, error messages, float32, determinism."""
 import numpy as np
 import pytest
 
-from rnncourse.gradcheck import check_function_gradients, check_module_gradients
-from rnncourse.gru import GRU, gru_backward, gru_forward, gru_step_backward, gru_step_forward
+from rnncourse.core.gradcheck import check_function_gradients, check_module_gradients
+from rnncourse.cells.gru import GRU, gru_backward, gru_forward, gru_step_backward, gru_step_forward
 
 from conftest import GRAD_TOL
 

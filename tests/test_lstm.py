@@ -3,8 +3,8 @@ the additive cell path, error messages, float32, determinism."""
 import numpy as np
 import pytest
 
-from rnncourse.gradcheck import check_function_gradients, check_module_gradients
-from rnncourse.lstm import (LSTM, lstm_backward, lstm_forward, lstm_step_backward,
+from rnncourse.core.gradcheck import check_function_gradients, check_module_gradients
+from rnncourse.cells.lstm import (LSTM, lstm_backward, lstm_forward, lstm_step_backward,
                             lstm_step_forward)
 
 from conftest import GRAD_TOL

@@ -3,15 +3,15 @@ import numpy as np
 import pytest
 
 import rnncourse as rc
-from rnncourse.classifier import SequenceClassifier
-from rnncourse.dense import Dense
-from rnncourse.embedding import Embedding
-from rnncourse.forecasting import naive_forecast, recursive_forecast, seasonal_naive_forecast
-from rnncourse.gradcheck import numerical_gradient, rel_error
+from rnncourse.models.classifier import SequenceClassifier
+from rnncourse.layers.dense import Dense
+from rnncourse.layers.embedding import Embedding
+from rnncourse.models.forecasting import naive_forecast, recursive_forecast, seasonal_naive_forecast
+from rnncourse.core.gradcheck import numerical_gradient, rel_error
 from rnncourse.datasets import one_hot
-from rnncourse.language_model import next_char_distribution, sample
-from rnncourse.lstm import LSTM
-from rnncourse.seq2seq import Seq2Seq
+from rnncourse.models.language_model import next_char_distribution, sample
+from rnncourse.cells.lstm import LSTM
+from rnncourse.models.seq2seq import Seq2Seq
 
 from conftest import GRAD_TOL
 

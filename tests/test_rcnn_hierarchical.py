@@ -3,10 +3,10 @@ import numpy as np
 import pytest
 
 import rnncourse as rc
-from rnncourse.conv import Conv1d, MaxPool1d, conv1d_backward, conv1d_forward
-from rnncourse.gradcheck import check_function_gradients, check_module_gradients
-from rnncourse.hierarchical import Hierarchical
-from rnncourse.rcnn import RCNN
+from rnncourse.layers.conv import Conv1d, MaxPool1d, conv1d_backward, conv1d_forward
+from rnncourse.core.gradcheck import check_function_gradients, check_module_gradients
+from rnncourse.models.hierarchical import Hierarchical
+from rnncourse.models.rcnn import RCNN
 
 from conftest import GRAD_TOL
 

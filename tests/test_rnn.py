@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 import rnncourse as rc
-from rnncourse.gradcheck import check_function_gradients, check_module_gradients
+from rnncourse.core.gradcheck import check_function_gradients, check_module_gradients
 
 from conftest import GRAD_TOL
 

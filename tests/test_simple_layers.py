@@ -2,13 +2,13 @@
 import numpy as np
 import pytest
 
-from rnncourse.dense import Dense, dense_backward, dense_forward
-from rnncourse.dropout import Dropout
-from rnncourse.embedding import Embedding, embedding_backward, embedding_forward
-from rnncourse.gradcheck import check_function_gradients, check_module_gradients, numerical_gradient, rel_error
-from rnncourse.module import Sequential
-from rnncourse.output import output_forward
-from rnncourse.rnn import RNN
+from rnncourse.layers.dense import Dense, dense_backward, dense_forward
+from rnncourse.layers.dropout import Dropout
+from rnncourse.layers.embedding import Embedding, embedding_backward, embedding_forward
+from rnncourse.core.gradcheck import check_function_gradients, check_module_gradients, numerical_gradient, rel_error
+from rnncourse.core.module import Sequential
+from rnncourse.layers.output import output_forward
+from rnncourse.cells.rnn import RNN
 
 from conftest import GRAD_TOL
 
@@ -42,7 +42,7 @@ def test_dense_is_the_activation_of_an_affine_map_at_every_step(activation, rng)
 
 
 def test_dense_without_activation_is_the_output_layer(rng):
-    """The affine part is rnncourse.output.output_forward (the book's y_t = W_hy h_t + b_y)."""
+    """The affine part is rnncourse.layers.output.output_forward (the book's y_t = W_hy h_t + b_y)."""
     layer = Dense(D, F, rng=rng)
     x = rng.standard_normal((N, T, D))
     np.testing.assert_array_equal(layer.forward(x)[0], output_forward(x, layer.params["W"], layer.params["b"])[0])

@@ -1,15 +1,17 @@
 """Stacked (deep) RNNs: equal to the layers applied by hand, dropout between layers, gradients, errors.
 
-Runs with the Elman RNN, and with the LSTM and GRU when their modules import
-(skipped otherwise): the container must work whatever a layer's state is.
+Runs with the Elman RNN, the LSTM and the GRU: the container must work whatever a
+layer's state is.
 """
 import numpy as np
 import pytest
 
-from rnncourse.bidirectional import Bidirectional
-from rnncourse.gradcheck import check_module_gradients
-from rnncourse.rnn import RNN
-from rnncourse.stacked import Stacked
+from rnncourse.models.bidirectional import Bidirectional
+from rnncourse.core.gradcheck import check_module_gradients
+from rnncourse.cells.gru import GRU
+from rnncourse.cells.lstm import LSTM
+from rnncourse.cells.rnn import RNN
+from rnncourse.models.stacked import Stacked
 
 from conftest import GRAD_TOL
 
@@ -19,14 +21,8 @@ CELLS = ["RNN", "LSTM", "GRU"]
 
 
 def cell_class(name):
-    """The recurrent class called ``name``; skip the test if its module is not written yet."""
-    if name == "RNN":
-        return RNN
-    module = pytest.importorskip(f"rnncourse.{name.lower()}",
-                                 reason=f"rnncourse/{name.lower()}.py does not import yet")
-    if not hasattr(module, name):
-        pytest.skip(f"rnncourse.{name.lower()} has no class {name} yet")
-    return getattr(module, name)
+    """The recurrent layer class called ``name``."""
+    return {"RNN": RNN, "LSTM": LSTM, "GRU": GRU}[name]
 
 
 def random_like(struct, rng):

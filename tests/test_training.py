@@ -83,8 +83,8 @@ def _exploding_model(rng):
 
 
 def test_fit_reports_divergence_with_the_history_so_far(rng):
-    from rnncourse.optim import SGD
-    from rnncourse.train import TrainingDiverged, fit
+    from rnncourse.core.optim import SGD
+    from rnncourse.core.train import TrainingDiverged, fit
     model = _exploding_model(rng)
     x, y = np.ones((4, 30, 1)), np.ones((4, 30, 1))
     with np.errstate(all="ignore"), warnings.catch_warnings():
@@ -101,8 +101,8 @@ def test_fit_reports_divergence_with_the_history_so_far(rng):
 
 def test_fit_still_reports_a_bad_batch_as_such(rng):
     """A NaN in the data is the caller's error, not a divergence: the message names x."""
-    from rnncourse.optim import SGD
-    from rnncourse.train import TrainingDiverged, fit
+    from rnncourse.core.optim import SGD
+    from rnncourse.core.train import TrainingDiverged, fit
     model = _exploding_model(rng)
     x = np.ones((4, 30, 1))
     x[0, 3, 0] = np.nan

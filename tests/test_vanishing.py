@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 import rnncourse as rc
-from rnncourse.vanishing import gradient_norm_by_lag, scale_to_spectral_radius, spectral_radius
+from rnncourse.analysis.vanishing import gradient_norm_by_lag, scale_to_spectral_radius, spectral_radius
 
 
 def test_spectral_radius_and_rescaling(rng):

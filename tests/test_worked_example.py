@@ -3,7 +3,7 @@ import math
 
 import numpy as np
 
-from rnncourse.worked_example import seed_discrepancies, worked_example
+from rnncourse.analysis.worked_example import seed_discrepancies, worked_example
 
 
 def _by_hand():

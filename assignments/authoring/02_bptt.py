@@ -281,7 +281,7 @@ grader.hidden_clip(clip_by_global_norm, seed=55)
 # `(N, T, D)`, `h0` `(N, H)`, the weights, `dh` `(N, T, H)` (the gradient from
 # above, as in part 2) and the chunk length `k`. Return the weight gradients
 # `(dW_xh, dW_hh, db_h)` summed over all chunks (one update per batch, as
-# `rnncourse.bptt.bptt` does). Use the given `rnn_forward` and your `rnn_backward`:
+# `rnncourse.core.bptt.bptt` does). Use the given `rnn_forward` and your `rnn_backward`:
 # the chunk's slice of `dh` and the chunk's caches are all `rnn_backward` needs, and
 # since it starts the carried gradient at zero, it cuts the gradient at the chunk
 # edge by itself. With `k >= T` you must get exactly part 2's gradients.
@@ -318,11 +318,11 @@ grader.hidden_truncated(truncated_rnn_backward, rnn_backward, seed=66)
 # does not change: the forward pass is the same for every `k`).
 
 # %% nbgrader={"grade": false, "grade_id": "truncated_demo", "locked": true, "schema_version": 3, "solution": false, "task": false}
-from rnncourse.bptt import bptt
-from rnncourse.losses import mse
-from rnncourse.module import Sequential
-from rnncourse.output import Output
-from rnncourse.rnn import RNN
+from rnncourse.core.bptt import bptt
+from rnncourse.core.losses import mse
+from rnncourse.core.module import Sequential
+from rnncourse.layers.output import Output
+from rnncourse.cells.rnn import RNN
 
 rng = np.random.default_rng(7)
 N, T, D, H = 3, 12, 2, 5

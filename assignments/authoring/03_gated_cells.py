@@ -40,7 +40,7 @@
 
 # %% nbgrader={"grade": false, "grade_id": "setup", "locked": true, "schema_version": 3, "solution": false, "task": false}
 import numpy as np
-from rnncourse.gradcheck import numerical_gradient, rel_error
+from rnncourse.core.gradcheck import numerical_gradient, rel_error
 from rnncourse.grading import gated as grader
 
 

@@ -170,15 +170,15 @@ for tokens, label in zip(examples, example_labels):
 #   id 0, unknown words map to `<unk>`); `ids, mask = vocab.encode_batch(sentences)`
 #   gives right-padded ids `(N, T)` and the mask.
 # - **The model.** `SequenceClassifier(embedding, recurrent, head, pad_id=0, pooling="mean")`
-#   (in `rnncourse.classifier`) chains an `Embedding(V, E, rng=rng)`, a recurrent
+#   (in `rnncourse.models.classifier`) chains an `Embedding(V, E, rng=rng)`, a recurrent
 #   layer, the masked mean pooling you wrote in part 2, and a `Dense(H_out, 2, rng=rng)`
 #   head; `model.forward(ids)` returns `(logits (N, 2), state)`. For the recurrent
-#   layer use an Elman `RNN(E, H, rng=rng)` (in `rnncourse.rnn`) when `bidirectional`
+#   layer use an Elman `RNN(E, H, rng=rng)` (in `rnncourse.cells.rnn`) when `bidirectional`
 #   is False, and `Bidirectional(RNN(E, H, rng=rng), RNN(E, H, rng=rng))` when it is
 #   True (its outputs have `2 * H` features). Keep mean pooling in both cases, so
 #   that the direction is the only difference. Small sizes are enough: `E = H = 16`.
 # - **Training.** `fit(model, Adam(model, lr=1e-2), batches, loss="cross_entropy", epochs=5, clip_norm=5.0)`
-#   (in `rnncourse.train` and `rnncourse.optim`) where `batches` is a list of
+#   (in `rnncourse.core.train` and `rnncourse.core.optim`) where `batches` is a list of
 #   `(ids[b], labels[b])` pairs of 32 sentences, or a function `epoch -> list of batches`
 #   so that every epoch is shuffled with `rng.permutation`.
 # - **`predict(sentences)`** encodes new sentences with the same `vocab` and returns
@@ -190,13 +190,13 @@ for tokens, label in zip(examples, example_labels):
 # one 0.75. Both accuracies and training times are printed: compare them.
 
 # %% nbgrader={"grade": false, "grade_id": "sentiment_answer", "locked": false, "schema_version": 3, "solution": true, "task": false}
-from rnncourse.bidirectional import Bidirectional
-from rnncourse.classifier import SequenceClassifier
-from rnncourse.dense import Dense
-from rnncourse.embedding import Embedding
-from rnncourse.optim import Adam
-from rnncourse.rnn import RNN
-from rnncourse.train import fit
+from rnncourse.models.bidirectional import Bidirectional
+from rnncourse.models.classifier import SequenceClassifier
+from rnncourse.layers.dense import Dense
+from rnncourse.layers.embedding import Embedding
+from rnncourse.core.optim import Adam
+from rnncourse.cells.rnn import RNN
+from rnncourse.core.train import fit
 
 
 def train_sentiment(sentences, labels, *, bidirectional, rng):

@@ -23,8 +23,8 @@
 # `raise NotImplementedError()`). You may use `rnncourse`'s layers (`LSTM`, `GRU`,
 # `RNN`, `Output`, `Sequential`) and optimizers (`Adam`, `SGD`), but not its
 # versions of what you write here (the vocabulary and batch helpers of
-# `rnncourse.datasets`, `rnncourse.losses`, `rnncourse.clipping`, `rnncourse.train`,
-# `rnncourse.bptt`, `rnncourse.language_model`): the grader notices, and that part
+# `rnncourse.datasets`, `rnncourse.core.losses`, `rnncourse.core.clipping`, `rnncourse.core.train`,
+# `rnncourse.core.bptt`, `rnncourse.models.language_model`): the grader notices, and that part
 # earns no points. Run the test cell under each answer: it tells you what is wrong
 # when something is. More tests run when your work is graded, on inputs you have
 # not seen, so make your code work for any sizes.
@@ -329,10 +329,10 @@ grader.hidden_generate(generate, seed=57)
 # character from its frequency alone and ignores the context.
 
 # %% nbgrader={"grade": false, "grade_id": "train_answer", "locked": false, "schema_version": 3, "solution": true, "task": false}
-from rnncourse.lstm import LSTM
-from rnncourse.module import Sequential
-from rnncourse.optim import Adam
-from rnncourse.output import Output
+from rnncourse.cells.lstm import LSTM
+from rnncourse.core.module import Sequential
+from rnncourse.core.optim import Adam
+from rnncourse.layers.output import Output
 
 
 def train_char_lm(train_ids, vocab_size, *, rng):

@@ -41,11 +41,11 @@
 import numpy as np
 from rnncourse.datasets import noisy_periodic_series
 from rnncourse.grading import forecasting as grader
-from rnncourse.gru import GRU
-from rnncourse.module import Sequential
-from rnncourse.optim import Adam
-from rnncourse.output import LastStep, Output
-from rnncourse.train import fit
+from rnncourse.cells.gru import GRU
+from rnncourse.core.module import Sequential
+from rnncourse.core.optim import Adam
+from rnncourse.layers.output import LastStep, Output
+from rnncourse.core.train import fit
 
 # %% [markdown]
 # ## The data

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._checks import check_positive_int, check_rng
+from ..core.checks import check_positive_int, check_rng
 from ._validate import check_int
 
 

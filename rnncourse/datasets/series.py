@@ -14,7 +14,7 @@ import numbers
 
 import numpy as np
 
-from .._checks import as_float_array, check_positive_float, check_positive_int, check_rng
+from ..core.checks import as_float_array, check_positive_float, check_positive_int, check_rng
 from ._validate import check_int, check_real
 
 def sine_next_value(n_sequences, seq_len, *, rng, noise=0.0, period_range=(8.0, 16.0)):
@@ -170,7 +170,7 @@ def make_windows(series, window, horizon=1):
     -------
     x : ndarray, shape (N, W, 1), dtype of ``series``
         ``N = L - W - K + 1`` input windows, one feature per step (the layout
-        :class:`rnncourse.rnn.RNN` expects).
+        :class:`rnncourse.cells.rnn.RNN` expects).
     y : ndarray, shape (N, K), dtype of ``series``
         ``y[i] == series[i + W : i + W + K]``.
 

@@ -15,7 +15,7 @@ from importlib import resources
 
 import numpy as np
 
-from .._checks import check_positive_int, check_rng
+from ..core.checks import check_positive_int, check_rng
 from ._validate import check_int, check_real
 
 # ---------------------------------------------------------------------------

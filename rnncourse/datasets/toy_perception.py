@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._checks import as_float_array, check_positive_float, check_positive_int, check_rng
+from ..core.checks import as_float_array, check_positive_float, check_positive_int, check_rng
 from ._validate import check_int, check_int_range, check_real
 from .text import WordVocab
 

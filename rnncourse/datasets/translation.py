@@ -9,7 +9,7 @@ some words have no counterpart (*and*, *hundred*), and some targets have no word
 """
 from __future__ import annotations
 
-from .._checks import check_positive_int, check_rng
+from ..core.checks import check_positive_int, check_rng
 from ._validate import check_int
 from .text import WordVocab, pad_sequences
 

@@ -80,9 +80,12 @@ def _watch_calls(files):
         _setprofile(previous)
 
 
-def reference_file(module_name: str) -> str:
-    """Path of an ``rnncourse`` module's source file, e.g. ``"rnn"`` -> ``.../rnncourse/rnn.py``."""
-    return str(Path(_PACKAGE_DIR) / (module_name.replace(".", "/") + ".py"))
+def reference_files(module_name: str) -> set:
+    """Source files of an ``rnncourse`` module or subpackage, e.g. ``"cells.rnn"`` -> ``{.../rnncourse/cells/rnn.py}``."""
+    path = Path(_PACKAGE_DIR) / module_name.replace(".", "/")
+    if path.is_dir():
+        return {str(f) for f in path.glob("*.py")}
+    return {str(path.with_suffix(".py"))}
 
 
 def call_student(name, fn, *args, forbidden=(), **kwargs):
@@ -99,7 +102,7 @@ def call_student(name, fn, *args, forbidden=(), **kwargs):
         Warnings and writes to ``sys.stderr`` during the call are discarded: nbgrader
         would give 0 points to a grade cell with stderr output, even for a right answer.
     forbidden : sequence of str
-        ``rnncourse`` module names (e.g. ``("rnn",)``) whose functions the answer
+        ``rnncourse`` module or subpackage names (e.g. ``("cells.rnn",)``) whose functions the answer
         must not call: the point of the exercise is to write them.
 
     Returns
@@ -116,7 +119,7 @@ def call_student(name, fn, *args, forbidden=(), **kwargs):
     if not callable(fn):
         raise GradingError(f"{name} is not a function (got {_type(fn).__name__}); "
                            "run the cell that defines it")
-    files = {reference_file(m) for m in forbidden}
+    files = set().union(*(reference_files(m) for m in forbidden))
     args = [_copy_arg(a) for a in args]
     kwargs = {k: _copy_arg(v) for k, v in kwargs.items()}
     try:

@@ -30,19 +30,19 @@ import numbers
 
 import numpy as np
 
-from .. import rnn as _rnn
-from ..bptt import bptt as _bptt
-from ..losses import mse as _mse
-from ..module import Sequential as _Sequential
-from ..output import Output as _Output
+from ..cells import rnn as _rnn
+from ..core.bptt import bptt as _bptt
+from ..core.losses import mse as _mse
+from ..core.module import Sequential as _Sequential
+from ..layers.output import Output as _Output
 from . import GradingError, call_student, check_array, check_choice_answer, diagnose, values_match
 
 #: rnncourse modules whose code the answers must not call; the grader module itself is
 #: in the list too (its reference helpers would otherwise be a way round the exercise).
-FORBID_RNN = ("rnn", "fast", "bptt", "grading.bptt")
-FORBID_GRADCHECK = ("gradcheck",)
-FORBID_CLIPPING = ("clipping", "grading.bptt")
-FORBID_VANISHING = ("rnn", "fast", "bptt", "vanishing", "grading.bptt")
+FORBID_RNN = ("cells.rnn", "cells.fast", "core.bptt", "grading.bptt")
+FORBID_GRADCHECK = ("core.gradcheck",)
+FORBID_CLIPPING = ("core.clipping", "grading.bptt")
+FORBID_VANISHING = ("cells.rnn", "cells.fast", "core.bptt", "analysis.vanishing", "grading.bptt")
 
 _STEP_NAMES = ("dx", "dh_prev", "dW_xh", "dW_hh", "db_h")
 _SEQ_NAMES = ("dx", "dh0", "dW_xh", "dW_hh", "db_h")
@@ -756,7 +756,7 @@ def visible_truncated(truncated_rnn_backward, rnn_backward):
 
 
 def hidden_truncated(truncated_rnn_backward, rnn_backward, seed):
-    """Truncated BPTT against ``rnncourse.bptt.bptt(..., truncation=k)`` on a Sequential(RNN, Output) model.
+    """Truncated BPTT against ``rnncourse.core.bptt.bptt(..., truncation=k)`` on a Sequential(RNN, Output) model.
 
     The gradient the output layer sends to the hidden states is computed once, for the
     mean squared error over the whole sequence; the student's function must then give

@@ -5,8 +5,8 @@ Taught on the book pages *Bidirectional RNNs* (``book/variants/bidirectional``),
 (``book/applications/sentiment``).
 
 The student writes, in numpy, the three pieces that
-:class:`rnncourse.bidirectional.Bidirectional`, :class:`rnncourse.stacked.Stacked`
-and :class:`rnncourse.classifier.SequenceClassifier` put together (both directions
+:class:`rnncourse.models.bidirectional.Bidirectional`, :class:`rnncourse.models.stacked.Stacked`
+and :class:`rnncourse.models.classifier.SequenceClassifier` put together (both directions
 merged, masked mean pooling, layers stacked), then trains a sentiment classifier
 from ``rnncourse``'s layers and compares it with a forward-only one.
 
@@ -22,16 +22,16 @@ import time
 
 import numpy as np
 
-from ..bidirectional import Bidirectional as _Bidirectional
+from ..models.bidirectional import Bidirectional as _Bidirectional
 from ..datasets.text import sentiment_sentences as _sentiment_sentences
-from ..gru import GRU as _GRU
-from ..lstm import LSTM as _LSTM
-from ..module import Module as _Module
-from ..rnn import RNN as _RNN
+from ..cells.gru import GRU as _GRU
+from ..cells.lstm import LSTM as _LSTM
+from ..core.module import Module as _Module
+from ..cells.rnn import RNN as _RNN
 from . import GradingError, call_student, check_array, check_choice_answer, diagnose, values_match
 
 #: rnncourse modules whose code the answers of parts 1-3 must not run.
-FORBIDDEN = ("bidirectional", "stacked", "classifier", "applications")
+FORBIDDEN = ("models.bidirectional", "models.stacked", "models.classifier", "applications")
 #: Part 4 may use every layer of rnncourse, but not the finished application.
 FORBIDDEN_TRAINING = ("applications",)
 

@@ -20,7 +20,7 @@ few, a scaler fitted on all the data, a seasonal forecast that repeats one
 value, a recursive forecast that drops the wrong value or never feeds its
 predictions back, horizon ``k`` read from column ``k``). ``hidden_*`` functions
 draw fresh inputs from a seed and compare with :mod:`rnncourse.datasets.series`
-and :mod:`rnncourse.forecasting`.
+and :mod:`rnncourse.models.forecasting`.
 """
 from __future__ import annotations
 
@@ -31,11 +31,11 @@ import numpy as np
 from ..datasets.series import make_windows as _make_windows
 from ..datasets.series import noisy_periodic_series as _noisy_periodic_series
 from ..datasets.series import train_test_split_series as _split
-from ..forecasting import naive_forecast as _naive
-from ..forecasting import seasonal_naive_forecast as _seasonal
+from ..models.forecasting import naive_forecast as _naive
+from ..models.forecasting import seasonal_naive_forecast as _seasonal
 from . import GradingError, call_student, check_array, check_choice_answer, diagnose, values_match
 
-_FORBIDDEN = ("datasets.series", "forecasting")
+_FORBIDDEN = ("datasets.series", "models.forecasting")
 
 #: The settings of the notebook's exercise (the notebook shows the same numbers).
 LENGTH, WINDOW, HORIZON, TEST_FRACTION, PERIOD = 1200, 24, 10, 0.2, 24
@@ -276,7 +276,7 @@ def hidden_standardize(standardize, seed):
 # -------------------------------------------------------------------------------------------------
 def _check_naive(fn, window, steps):
     ref = _naive(window, steps)
-    got = call_student("naive_forecast", fn, window, steps, forbidden=("forecasting",))
+    got = call_student("naive_forecast", fn, window, steps, forbidden=("models.forecasting",))
     if type(got) is np.ndarray and got.shape == ref.shape + (1,):
         raise GradingError("naive_forecast must return shape (N, steps), without a feature axis")
     _name_mistake("naive_forecast", got, ref, {
@@ -287,7 +287,7 @@ def _check_naive(fn, window, steps):
 
 def _check_seasonal(fn, window, steps, period):
     ref = _seasonal(window, steps, period)
-    got = call_student("seasonal_naive_forecast", fn, window, steps, period, forbidden=("forecasting",))
+    got = call_student("seasonal_naive_forecast", fn, window, steps, period, forbidden=("models.forecasting",))
     if type(got) is np.ndarray and got.shape == ref.shape + (1,):
         raise GradingError("seasonal_naive_forecast must return shape (N, steps), without a feature axis")
     if type(got) is np.ndarray and got.ndim == 2 and got.shape[0] == ref.shape[0] and got.shape[1] == min(
@@ -386,7 +386,7 @@ def _check_recursive(fn, N, w, steps, rng):
     spy = _Spy(coef, bias, N, w)
     variants = _recursive_variants(spy, window, steps)
     ref = variants.pop("right")
-    got = call_student("recursive_forecast", fn, spy, window, steps, forbidden=("forecasting",))
+    got = call_student("recursive_forecast", fn, spy, window, steps, forbidden=("models.forecasting",))
     if type(got) is np.ndarray and got.shape == ref.shape + (1,):
         raise GradingError("recursive_forecast must return shape (N, steps), without a feature axis")
     _name_mistake("recursive_forecast", got, ref, variants)
@@ -422,7 +422,7 @@ def hidden_recursive(recursive_forecast, seed):
 def _check_metric(fn, forecast, truth, k):
     e2 = (forecast - truth) ** 2
     ref = float(np.mean(e2[:, k - 1]))
-    got = call_student("mse_at_horizon", fn, forecast, truth, k, forbidden=("losses", "forecasting"))
+    got = call_student("mse_at_horizon", fn, forecast, truth, k, forbidden=("core.losses", "models.forecasting"))
     mistakes = {"horizon k is column k - 1 (the first step ahead, k = 1, is column 0)":
                 float(np.mean(e2[:, k])) if k < e2.shape[1] else ref,
                 "the error at horizon k uses only column k - 1, not every horizon up to k":

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import activations as _act
-from .. import worked_example as _we
-from ..rnn import rnn_forward as _rnn_forward
+from ..core import activations as _act
+from ..analysis import worked_example as _we
+from ..cells.rnn import rnn_forward as _rnn_forward
 from . import GradingError, call_student, check_array, check_choice_answer, diagnose
 
 _sigmoid = _act.sigmoid_unchecked
@@ -30,10 +30,10 @@ def visible_tanh(tanh):
     Book page: ``book/math``.
     """
     a = np.array([[-2.0, -0.5, 0.0], [0.5, 1.0, 3.0]])
-    got = call_student("tanh", tanh, a, forbidden=("activations",))
+    got = call_student("tanh", tanh, a, forbidden=("core.activations",))
     check_array("tanh", got, np.tanh(a), hint="tanh(a) = (e^a - e^-a) / (e^a + e^-a)")
     big = np.array([-800.0, 800.0])
-    got = call_student("tanh", tanh, big, forbidden=("activations",))
+    got = call_student("tanh", tanh, big, forbidden=("core.activations",))
     check_array("tanh", got, np.tanh(big), what="the output for very large |a|",
                 hint="exp(800) overflows; rewrite the formula so exp only sees non-positive numbers")
 
@@ -46,7 +46,7 @@ def hidden_tanh(tanh, seed):
     rng = np.random.default_rng(seed)
     for shape, scale in (((7,), 1.0), ((3, 4), 5.0), ((2, 3, 4), 300.0)):
         a = scale * rng.standard_normal(shape)
-        check_array("tanh", call_student("tanh", tanh, a, forbidden=("activations",)), np.tanh(a))
+        check_array("tanh", call_student("tanh", tanh, a, forbidden=("core.activations",)), np.tanh(a))
 
 
 # -- one step -------------------------------------------------------------------------------------
@@ -77,7 +77,7 @@ def visible_rnn_step(rnn_step_forward):
         "you used relu; the hidden state uses tanh": lambda a: np.maximum(a, 0.0),
     }
     for hint, args in cases + [("", (x, h, W_xh, W_hh, b_h))]:
-        got = call_student("rnn_step_forward", rnn_step_forward, *args, forbidden=("rnn", "fast"))
+        got = call_student("rnn_step_forward", rnn_step_forward, *args, forbidden=("cells.rnn", "cells.fast"))
         if type(got) is np.ndarray and got.shape == (N, H):
             diagnose("rnn_step_forward", got,
                      {msg: _step_ref(*args, f=f) for msg, f in activation_mistakes.items()})
@@ -94,7 +94,7 @@ def hidden_rnn_step(rnn_step_forward, seed):
         N, D, H = rng.integers(1, 6, size=3)
         W_xh, W_hh, b_h = _weights(rng, D, H, scale=1.0)
         x, h = rng.standard_normal((N, D)), rng.standard_normal((N, H))
-        got = call_student("rnn_step_forward", rnn_step_forward, x, h, W_xh, W_hh, b_h, forbidden=("rnn", "fast"))
+        got = call_student("rnn_step_forward", rnn_step_forward, x, h, W_xh, W_hh, b_h, forbidden=("cells.rnn", "cells.fast"))
         diagnose("rnn_step_forward", got, {
             "the bias b_h is missing": _step_ref(x, h, W_xh, W_hh, 0 * b_h),
             "the activation is not tanh": _step_ref(x, h, W_xh, W_hh, b_h, f=_sigmoid),
@@ -125,7 +125,7 @@ def visible_rnn_sequence(rnn_forward):
     W_xh, W_hh, b_h = _weights(rng, D, H)
     x, h0 = rng.standard_normal((N, T, D)), rng.standard_normal((N, H))
     ref = _rnn_forward(x, h0, W_xh, W_hh, b_h)[0]
-    got = call_student("rnn_forward", rnn_forward, x, h0, W_xh, W_hh, b_h, forbidden=("rnn", "fast"))
+    got = call_student("rnn_forward", rnn_forward, x, h0, W_xh, W_hh, b_h, forbidden=("cells.rnn", "cells.fast"))
     if type(got) is np.ndarray and got.shape == ref.shape:
         diagnose("rnn_forward", got, _sequence_mistakes(x, h0, W_xh, W_hh, b_h, ref))
     check_array("rnn_forward", got, ref, hint="h[:, t] must be the hidden state after step t")
@@ -142,7 +142,7 @@ def hidden_rnn_sequence(rnn_forward, seed):
         W_xh, W_hh, b_h = _weights(rng, D, H, scale=0.8)
         x, h0 = rng.standard_normal((N, T, D)), rng.standard_normal((N, H))
         ref = _rnn_forward(x, h0, W_xh, W_hh, b_h)[0]
-        got = call_student("rnn_forward", rnn_forward, x, h0, W_xh, W_hh, b_h, forbidden=("rnn", "fast"))
+        got = call_student("rnn_forward", rnn_forward, x, h0, W_xh, W_hh, b_h, forbidden=("cells.rnn", "cells.fast"))
         check_array("rnn_forward", got, ref)
 
 
@@ -154,7 +154,7 @@ def visible_output(output_forward):
     """
     rng = np.random.default_rng(2)
     h, W_hy, b_y = rng.standard_normal((2, 3, 4)), rng.standard_normal((5, 4)), rng.standard_normal(5)
-    got = call_student("output_forward", output_forward, h, W_hy, b_y, forbidden=("output",))
+    got = call_student("output_forward", output_forward, h, W_hy, b_y, forbidden=("layers.output",))
     if type(got) is np.ndarray and got.shape == (2, 3, 5):
         diagnose("output_forward", got, {"the bias b_y is missing": h @ W_hy.T})
     check_array("output_forward", got, h @ W_hy.T + b_y, hint="y_t = W_hy h_t + b_y at every step")
@@ -169,7 +169,7 @@ def hidden_output(output_forward, seed):
     for shape in ((3, 6, 4), (5, 4)):
         O = int(rng.integers(1, 6))
         h, W_hy, b_y = rng.standard_normal(shape), rng.standard_normal((O, shape[-1])), rng.standard_normal(O)
-        got = call_student("output_forward", output_forward, h, W_hy, b_y, forbidden=("output",))
+        got = call_student("output_forward", output_forward, h, W_hy, b_y, forbidden=("layers.output",))
         check_array("output_forward", got, h @ W_hy.T + b_y)
 
 
@@ -179,10 +179,10 @@ def visible_softmax(softmax):
     Book page: ``book/math``.
     """
     z = np.array([[1.0, 2.0, 3.0], [0.0, 0.0, 0.0]])
-    got = call_student("softmax", softmax, z, forbidden=("activations",))
+    got = call_student("softmax", softmax, z, forbidden=("core.activations",))
     check_array("softmax", got, _act.softmax(z), hint="softmax(z)_k = exp(z_k) / sum_j exp(z_j), over the last axis")
     z = np.array([[1000.0, 1001.0]])
-    got = call_student("softmax", softmax, z, forbidden=("activations",))
+    got = call_student("softmax", softmax, z, forbidden=("core.activations",))
     check_array("softmax", got, _act.softmax(z), what="the output for large logits",
                 hint="subtract the largest logit before exp (the result does not change)")
 
@@ -195,7 +195,7 @@ def hidden_softmax(softmax, seed):
     rng = np.random.default_rng(seed)
     for shape, scale in (((4, 7), 1.0), ((2, 3, 5), 10.0), ((6,), 500.0)):
         z = scale * rng.standard_normal(shape)
-        check_array("softmax", call_student("softmax", softmax, z, forbidden=("activations",)), _act.softmax(z))
+        check_array("softmax", call_student("softmax", softmax, z, forbidden=("core.activations",)), _act.softmax(z))
 
 
 # -- the worked example of the book ---------------------------------------------------------------

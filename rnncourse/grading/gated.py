@@ -18,7 +18,7 @@ The students write, in numpy and in PyTorch's layout:
 typical mistakes (gates in another order, ``b_hn`` outside the reset gate,
 ``z`` and ``1 - z`` swapped, the cell gradient missing what arrives through
 ``h``) are recognised and named. ``hidden_*`` functions draw fresh inputs from a
-seed and compare with :mod:`rnncourse.lstm` and :mod:`rnncourse.gru`.
+seed and compare with :mod:`rnncourse.cells.lstm` and :mod:`rnncourse.cells.gru`.
 """
 from __future__ import annotations
 
@@ -26,12 +26,12 @@ from itertools import permutations
 
 import numpy as np
 
-from ..gru import gru_step_forward as _gru_step
-from ..lstm import lstm_step_backward as _lstm_step_backward
-from ..lstm import lstm_step_forward as _lstm_step
+from ..cells.gru import gru_step_forward as _gru_step
+from ..cells.lstm import lstm_step_backward as _lstm_step_backward
+from ..cells.lstm import lstm_step_forward as _lstm_step
 from . import GradingError, call_student, check_array, check_choice_answer, diagnose, values_match
 
-_FORBIDDEN = ("lstm", "gru", "fast")
+_FORBIDDEN = ("cells.lstm", "cells.gru", "cells.fast")
 _LSTM_ORDER = ("i", "f", "g", "o")
 _GRU_ORDER = ("r", "z", "n")
 #: the cache layout the assignment prescribes for lstm_step_forward
@@ -53,7 +53,7 @@ def _name_mistake(name, got, ref, mistakes):
 # LSTM forward
 # -------------------------------------------------------------------------------------------------
 def _lstm_ref(x, h_prev, c_prev, W_xh, W_hh, b_h):
-    """Reference (h, c, cache in the assignment's layout) computed with rnncourse.lstm."""
+    """Reference (h, c, cache in the assignment's layout) computed with rnncourse.cells.lstm."""
     (h, c), sc = _lstm_step(x, h_prev, c_prev, W_xh, W_hh, b_h)
     return h, c, (sc.x, sc.h_prev, sc.c_prev, sc.W_xh, sc.W_hh, sc.i, sc.f, sc.g, sc.o, sc.c)
 

@@ -28,21 +28,21 @@ import time
 
 import numpy as np
 
-from ..activations import softmax as _softmax
-from ..clipping import clip_grads_by_global_norm as _clip_global, clip_grads_by_value as _clip_value
+from ..core.activations import softmax as _softmax
+from ..core.clipping import clip_grads_by_global_norm as _clip_global, clip_grads_by_value as _clip_value
 from ..datasets.text import CharVocab as _CharVocab, one_hot as _one_hot, tiny_corpus as _tiny_corpus
-from ..gru import GRU as _GRU
-from ..language_model import sample as _sample
-from ..losses import softmax_cross_entropy as _cross_entropy
-from ..lstm import LSTM as _LSTM
-from ..module import Module as _Module, Sequential as _Sequential
-from ..optim import SGD as _SGD
-from ..output import Output as _Output
-from ..rnn import RNN as _RNN
+from ..cells.gru import GRU as _GRU
+from ..models.language_model import sample as _sample
+from ..core.losses import softmax_cross_entropy as _cross_entropy
+from ..cells.lstm import LSTM as _LSTM
+from ..core.module import Module as _Module, Sequential as _Sequential
+from ..core.optim import SGD as _SGD
+from ..layers.output import Output as _Output
+from ..cells.rnn import RNN as _RNN
 from . import GradingError, call_student, check_array, check_choice_answer, diagnose, values_match
 
 #: rnncourse modules whose code the answers must not run (they write these parts themselves).
-FORBIDDEN = ("language_model", "train", "bptt", "clipping", "losses", "applications")
+FORBIDDEN = ("models.language_model", "core.train", "core.bptt", "core.clipping", "core.losses", "applications")
 #: Part 1 writes the vocabulary and the pairs, which ``datasets.text`` has.
 FORBIDDEN_TEXT = FORBIDDEN + ("datasets.text",)
 #: Seconds ``train_char_lm`` may take (the reference needs 1.5-3.5 s).

@@ -38,7 +38,7 @@ from matplotlib import patheffects
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Rectangle
 from matplotlib.path import Path
 
-from .._checks import check_positive_int
+from ..core.checks import check_positive_int
 
 __all__ = [
     "DIAGRAM_COLORS",

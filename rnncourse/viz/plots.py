@@ -27,7 +27,7 @@ import matplotlib.pyplot as plt
 from matplotlib.ticker import FixedLocator, MaxNLocator, NullLocator
 import numpy as np
 
-from ..activations import relu, relu_grad, sigmoid, sigmoid_grad, tanh, tanh_grad
+from ..core.activations import relu, relu_grad, sigmoid, sigmoid_grad, tanh, tanh_grad
 
 __all__ = [
     "plot_hidden_states",
@@ -222,7 +222,7 @@ def plot_hidden_states(h, *, title=None):
 def plot_gradient_norms(lags, curves, *, title=None, logy=True):
     r"""Gradient norm against lag, one line per model or setting.
 
-    Made for the output of ``rnncourse.vanishing.gradient_norm_by_lag``: how much
+    Made for the output of ``rnncourse.analysis.vanishing.gradient_norm_by_lag``: how much
     of a gradient placed on the last output reaches the input :math:`k` steps
     earlier. On a logarithmic axis a geometric decay
     :math:`\|g_k\| \approx c\,\lambda^k` is a straight line of slope
@@ -529,7 +529,7 @@ def plot_accuracy_vs_length(lengths, curves, *, chance=None, title=None):
 def plot_activations(*, x_range=(-4.0, 4.0), num=401, title=None):
     r"""The hidden-layer activations tanh, sigmoid and relu (left) and their derivatives (right).
 
-    Both panels are computed with :mod:`rnncourse.activations`: the functions
+    Both panels are computed with :mod:`rnncourse.core.activations`: the functions
     themselves and the ``*_grad`` derivatives written in terms of the output
     (:math:`1 - \tanh^2`, :math:`\sigma(1 - \sigma)`, :math:`[a > 0]`).
 

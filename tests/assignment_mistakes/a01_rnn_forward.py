@@ -32,7 +32,7 @@ def rnn_step_forward(x, h_prev, W_xh, W_hh, b_h):
     return rnncourse.rnn_step_forward(x, h_prev, W_xh, W_hh, b_h)[0]
 ''', "step_test", "calls rnncourse's own"),
     Mistake("a01-calls-fast-kernel", "sequence_answer", '''
-from rnncourse.fast import rnn_forward_fast
+from rnncourse.cells.fast import rnn_forward_fast
 def rnn_forward(x, h0, W_xh, W_hh, b_h):
     return rnn_forward_fast(x, h0, W_xh, W_hh, b_h)[0]
 ''', "sequence_test", "calls rnncourse's own"),

@@ -68,9 +68,9 @@ MISTAKES = [
     Mistake("a02-dh-prev-transposed", "step_answer", _step(dh_prev="delta @ W_hh.T"),
             "step_inputs_test", "not W_hh.T"),
     Mistake("a02-calls-reference", "step_answer", '''
-import rnncourse.rnn
+import rnncourse.cells.rnn
 def rnn_step_backward(dh, cache):
-    return rnncourse.rnn.rnn_step_backward(dh, tuple(cache) + ("tanh",))
+    return rnncourse.cells.rnn.rnn_step_backward(dh, tuple(cache) + ("tanh",))
 ''', "step_params_test", "calls rnncourse's own"),
     # 2. BPTT: the carried gradient, the sums, an off-by-one in time, gradients not reset
     Mistake("a02-forgets-dh-next", "bptt_answer", _backward(upstream="dh[:, t]"),

@@ -55,7 +55,7 @@ MISTAKES = [
     Mistake("a03-lstm-missing-bias", "lstm_answer", _lstm(bias=""),
             "lstm_test", "the bias b_h is missing"),
     Mistake("a03-lstm-calls-reference", "lstm_answer", '''
-from rnncourse import lstm as my_cells
+from rnncourse.cells import lstm as my_cells
 def lstm_step_forward(x, h_prev, c_prev, W_xh, W_hh, b_h):
     (h, c), cache = my_cells.lstm_step_forward(x, h_prev, c_prev, W_xh, W_hh, b_h)
     return h, c, (x, h_prev, c_prev, W_xh, W_hh, cache.i, cache.f, cache.g, cache.o, cache.c)

@@ -18,8 +18,8 @@ MISTAKES = [
             _BIDIRECTIONAL.format(backward="backward_fn(x)", halves="[out_f, out_b]"),
             "bidirectional_test", "must read the sequence reversed in time"),
     Mistake("a04-calls-reference-bidirectional", "bidirectional_answer", '''
-from rnncourse.bidirectional import Bidirectional
-from rnncourse.module import Module
+from rnncourse.models.bidirectional import Bidirectional
+from rnncourse.core.module import Module
 
 class FunctionLayer(Module):
     def __init__(self, fn):
@@ -65,11 +65,11 @@ def deep_rnn_forward(x, layers):
     return out, final
 ''', "deep_test", "one final state per layer"),
     Mistake("a04-untrained-classifier", "sentiment_answer", '''
-from rnncourse.bidirectional import Bidirectional
-from rnncourse.classifier import SequenceClassifier
-from rnncourse.dense import Dense
-from rnncourse.embedding import Embedding
-from rnncourse.rnn import RNN
+from rnncourse.models.bidirectional import Bidirectional
+from rnncourse.models.classifier import SequenceClassifier
+from rnncourse.layers.dense import Dense
+from rnncourse.layers.embedding import Embedding
+from rnncourse.cells.rnn import RNN
 
 def train_sentiment(sentences, labels, *, bidirectional, rng):
     vocab = WordVocab(sentences)
@@ -79,13 +79,13 @@ def train_sentiment(sentences, labels, *, bidirectional, rng):
     return model, lambda s: model.forward(vocab.encode_batch(s)[0])[0].argmax(axis=1)
 ''', "sentiment_bidirectional_test", "held-out accuracy"),
     Mistake("a04-direction-flag-ignored", "sentiment_answer", '''
-from rnncourse.bidirectional import Bidirectional
-from rnncourse.classifier import SequenceClassifier
-from rnncourse.dense import Dense
-from rnncourse.embedding import Embedding
-from rnncourse.optim import Adam
-from rnncourse.rnn import RNN
-from rnncourse.train import fit
+from rnncourse.models.bidirectional import Bidirectional
+from rnncourse.models.classifier import SequenceClassifier
+from rnncourse.layers.dense import Dense
+from rnncourse.layers.embedding import Embedding
+from rnncourse.core.optim import Adam
+from rnncourse.cells.rnn import RNN
+from rnncourse.core.train import fit
 
 def train_sentiment(sentences, labels, *, bidirectional, rng):
     vocab = WordVocab(sentences)

@@ -43,7 +43,7 @@ def clip_by_global_norm(grads, max_norm):
     return total
 ''', "clip_test", "you clipped each gradient by its own norm"),
     Mistake("a05-clip-calls-reference", "clip_answer", '''
-from rnncourse.clipping import clip_grads_by_global_norm as clip_by_global_norm
+from rnncourse.core.clipping import clip_grads_by_global_norm as clip_by_global_norm
 ''', "clip_test", "calls rnncourse's own"),
     Mistake("a05-gradients-not-reset", "step_answer", _STEP.format(zero="", clipped="model.grads"),
             "step_test", "the gradients were not reset between steps"),
@@ -68,9 +68,9 @@ def generate(model, prime_ids, length, vocab_size, temperature, rng):
     return out
 ''', "generate_test", "carry the state"),
     Mistake("a05-untrained-model", "train_answer", '''
-from rnncourse.lstm import LSTM
-from rnncourse.module import Sequential
-from rnncourse.output import Output
+from rnncourse.cells.lstm import LSTM
+from rnncourse.core.module import Sequential
+from rnncourse.layers.output import Output
 
 def train_char_lm(train_ids, vocab_size, *, rng):
     return Sequential(LSTM(vocab_size, 16, rng=rng), Output(16, vocab_size, rng=rng))

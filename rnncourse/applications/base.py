@@ -1,0 +1,266 @@
+"""What every application shares: the result types, training with Adam, and small helpers.
+
+Taught on the application pages of the book (``book/applications/<name>``).
+
+An application module (one per page) builds its data with :mod:`rnncourse.datasets`,
+its model from the layers, trains it with :func:`train_model` and returns an
+:class:`AppResult` (or a :class:`ComparisonResult`). A new application is a new
+module next to the others, built on these pieces.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..cells.gru import GRU
+from ..cells.lstm import LSTM
+from ..cells.rnn import RNN
+from ..core.checks import check_positive_float, check_positive_int
+from ..core.module import Module
+from ..core.optim import Adam
+from ..core.train import History, fit
+
+
+#: The recurrent layer classes the applications can use, by name.
+CELLS = {"rnn": RNN, "lstm": LSTM, "gru": GRU}
+
+
+# ---------------------------------------------------------------------------
+# results
+# ---------------------------------------------------------------------------
+@dataclass
+class AppResult:
+    """What an application function returns.
+
+    Attributes
+    ----------
+    name : str
+        The application, e.g. ``"sentiment"``.
+    model : Module
+        The trained model (in evaluation mode).
+    history : History
+        The losses recorded by :func:`rnncourse.core.train.fit`.
+    metrics : dict
+        Held-out scores of the model and of its baselines.
+    examples : list
+        A few held-out inputs with the model's outputs (what they are depends on
+        the application; see its docstring).
+    seconds : float
+        Wall-clock time spent in :func:`rnncourse.core.train.fit`.
+    extras : dict
+        Anything else a book page may want to plot (vocabularies, test arrays).
+
+    Book page: ``book/applications/language_model``.
+    """
+
+    name: str
+    model: Module
+    history: History
+    metrics: dict
+    examples: list
+    seconds: float
+    extras: dict = field(default_factory=dict, repr=False)
+
+    def summary(self) -> str:
+        """The metrics as aligned ``name  value`` lines, and the training time."""
+        width = max(len(k) for k in self.metrics) if self.metrics else 0
+        lines = [f"{self.name}: trained in {self.seconds:.1f} s"]
+        for k, v in self.metrics.items():
+            lines.append(f"  {k:<{width}}  {format_metric(v)}")
+        return "\n".join(lines)
+
+    def __str__(self):
+        return self.summary()
+
+
+@dataclass
+class ComparisonResult:
+    """What :func:`memory_comparison` returns: one row per (length, cell).
+
+    Attributes
+    ----------
+    task : str
+        ``"adding"``.
+    rows : list of dict
+        Keys ``length``, ``cell``, ``mse``, ``baseline_mse``, ``ratio``
+        (``mse / baseline_mse``), ``accuracy`` (share of test sums predicted to
+        within 0.04), ``solved`` (``ratio < solved_ratio``), ``seconds``.
+    histories : dict
+        The training history of every (length, cell).
+    models : dict
+        The trained models.
+    seconds : float
+        Total training time.
+
+    Book page: ``book/variants/comparison``.
+    """
+
+    task: str
+    rows: list
+    histories: dict = field(repr=False)
+    models: dict = field(repr=False)
+    seconds: float = 0.0
+
+    def row(self, length, cell) -> dict:
+        """The row of one (length, cell) pair."""
+        for r in self.rows:
+            if r["length"] == length and r["cell"] == cell:
+                return r
+        raise KeyError(f"no row for length={length}, cell={cell!r}")
+
+    def table(self) -> str:
+        """The rows as a plain-text table."""
+        head = f"{'length':>6}  {'cell':<5} {'test MSE':>9} {'baseline':>9} {'ratio':>6} " \
+               f"{'acc':>5} {'solved':>6} {'seconds':>7}"
+        lines = [head, "-" * len(head)]
+        for r in self.rows:
+            lines.append(f"{r['length']:>6}  {r['cell']:<5} {r['mse']:>9.4f} {r['baseline_mse']:>9.4f} "
+                         f"{r['ratio']:>6.3f} {r['accuracy']:>5.2f} {str(r['solved']):>6} "
+                         f"{r['seconds']:>7.1f}")
+        return "\n".join(lines)
+
+    def __str__(self):
+        return self.table()
+
+
+def format_metric(v):
+    if isinstance(v, (bool, np.bool_)):
+        return str(bool(v))
+    if isinstance(v, (int, np.integer)):
+        return str(int(v))
+    if isinstance(v, (float, np.floating)):
+        return f"{float(v):.4g}"
+    return str(v)
+
+
+# ---------------------------------------------------------------------------
+# small shared helpers
+# ---------------------------------------------------------------------------
+def make_rng(seed):
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"seed must be an int, got {seed!r} ({type(seed).__name__})")
+    return np.random.default_rng(int(seed))
+
+
+def cell_class(name):
+    if name not in CELLS:
+        raise ValueError(f"cell must be one of {sorted(CELLS)}, got {name!r}")
+    return CELLS[name]
+
+
+def make_cell(name, input_size, hidden_size, rng):
+    cls = cell_class(name)
+    if cls is LSTM:           # forget gate open at the start: the usual trick (Jozefowicz et al. 2015)
+        return LSTM(input_size, hidden_size, rng=rng, forget_bias=1.0)
+    return cls(input_size, hidden_size, rng=rng)
+
+
+def shuffled_batches(rng, n, batch_size, make_batch):
+    """``epoch -> list of batches``: a fresh permutation of ``range(n)`` each epoch, cut into batches."""
+    def batches(epoch):
+        order = rng.permutation(n)
+        return [make_batch(order[i:i + batch_size]) for i in range(0, n, batch_size)]
+    return batches
+
+
+def train_model(model, batches, *, loss, epochs, lr, clip_norm, progress, desc, decay_fraction=0.25):
+    """Adam + :func:`fit`, the learning rate divided by 10 for the last ``decay_fraction`` of the epochs.
+
+    Returns ``(history, seconds)`` (one merged history) and leaves the model in eval mode.
+    """
+    epochs = check_positive_int("epochs", epochs)
+    n_low = int(round(decay_fraction * epochs)) if epochs > 1 else 0
+    optimizer = Adam(model, lr=check_positive_float("lr", lr))
+    history = History()
+    t0 = time.perf_counter()
+    for n, rate, label in ((epochs - n_low, lr, desc), (n_low, lr / 10.0, f"{desc} (lr / 10)")):
+        if n == 0:
+            continue
+        optimizer.lr = rate
+        part = fit(model, optimizer, batches, loss=loss, epochs=n, clip_norm=clip_norm,
+                   progress=progress, desc=label)
+        history.step_losses += part.step_losses
+        history.epoch_losses += part.epoch_losses
+        history.grad_norms += part.grad_norms
+    seconds = time.perf_counter() - t0
+    model.eval()
+    return history, seconds
+
+
+def left_pad(ids, mask, pad_id=0):
+    """Move every row's real entries to the end (padding first), keeping their order."""
+    out = np.full_like(ids, pad_id)
+    new_mask = np.zeros_like(mask)
+    T = ids.shape[1]
+    for i in range(ids.shape[0]):
+        k = int(mask[i].sum())
+        out[i, T - k:] = ids[i, mask[i]]
+        new_mask[i, T - k:] = True
+    return out, new_mask
+
+
+def trim_right(mask):
+    """Length of the longest real prefix in a batch (right padding)."""
+    return int(mask.any(axis=0).nonzero()[0].max()) + 1
+
+
+def collapse_repeats(ids, blank=None):
+    """Merge runs of equal labels, then drop ``blank``: ``[3, 3, 0, 3, 1, 1] -> [3, 3, 1]`` with blank 0.
+
+    This is how a frame labeller's (or a CTC model's) per-frame argmax becomes a
+    label sequence. Without a blank two equal neighbours cannot be told apart
+    from one long label, which is why CTC adds one.
+
+    Parameters
+    ----------
+    ids : sequence of int, length T
+    blank : int, optional
+        A label to remove after merging.
+
+    Returns
+    -------
+    list of int
+
+    Book page: ``book/applications/speech``.
+    """
+    out = []
+    prev = None
+    for k in np.asarray(ids).tolist():
+        if k != prev and k != blank:
+            out.append(int(k))
+        prev = k
+    return out
+
+
+def edit_distance(a, b):
+    """Levenshtein distance: the fewest insertions, deletions and substitutions turning ``a`` into ``b``.
+
+    Parameters
+    ----------
+    a, b : sequences of hashable items
+
+    Returns
+    -------
+    int
+
+    Book page: ``book/applications/speech``.
+    """
+    a, b = list(a), list(b)
+    prev = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        cur = [i]
+        for j, y in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x != y)))
+        prev = cur
+    return prev[-1]
+
+
+def positionwise_accuracy(predicted, targets):
+    """Share of target tokens matched at the same position (missing positions count as wrong)."""
+    hit = total = 0
+    for p, t in zip(predicted, targets):
+        total += len(t)
+        hit += sum(1 for i, tok in enumerate(t) if i < len(p) and p[i] == tok)
+    return hit / total

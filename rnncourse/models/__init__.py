@@ -1,0 +1,12 @@
+"""Models: containers that combine cells and layers into an architecture.
+
+- :mod:`~rnncourse.models.stacked`, :mod:`~rnncourse.models.bidirectional`: deep and two-way RNNs.
+- :mod:`~rnncourse.models.rcnn`, :mod:`~rnncourse.models.hierarchical`: convolution before the
+  recurrence, and a two-level RNN.
+- :mod:`~rnncourse.models.classifier`, :mod:`~rnncourse.models.language_model`,
+  :mod:`~rnncourse.models.seq2seq`, :mod:`~rnncourse.models.forecasting`: the models of the
+  applications, with their inference code (sampling, decoding, recursive forecasts).
+
+A new way of wiring existing layers (a new architecture) goes here; an end-to-end task
+that trains one goes in :mod:`rnncourse.applications`.
+"""
