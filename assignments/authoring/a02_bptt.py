@@ -45,7 +45,7 @@
 
 # %% nbgrader={"grade": false, "grade_id": "setup", "locked": true, "schema_version": 3, "solution": false, "task": false}
 import numpy as np
-from rnncourse.grading import bptt as grader
+from rnncourse.grading import a02_bptt as checks
 
 
 def rnn_step_forward(x, h_prev, W_xh, W_hh, b_h):
@@ -117,15 +117,17 @@ def rnn_step_backward(dh, cache):
     return dx, dh_prev, dW_xh, dW_hh, db_h
 
 # %% nbgrader={"grade": true, "grade_id": "step_params_test", "locked": true, "points": 3, "schema_version": 3, "solution": false, "task": false}
-grader.visible_step_param_grads(rnn_step_backward)
+checks.visible_step_param_grads(rnn_step_backward)
 ### BEGIN HIDDEN TESTS
-grader.hidden_step_param_grads(rnn_step_backward, seed=21)
+from graders import a02_bptt as hidden_tests
+hidden_tests.hidden_step_param_grads(rnn_step_backward, seed=21)
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "step_inputs_test", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
-grader.visible_step_input_grads(rnn_step_backward)
+checks.visible_step_input_grads(rnn_step_backward)
 ### BEGIN HIDDEN TESTS
-grader.hidden_step_input_grads(rnn_step_backward, seed=22)
+from graders import a02_bptt as hidden_tests
+hidden_tests.hidden_step_input_grads(rnn_step_backward, seed=22)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -169,9 +171,10 @@ def rnn_backward(dh, caches):
     ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "bptt_test", "locked": true, "points": 4, "schema_version": 3, "solution": false, "task": false}
-grader.visible_rnn_backward(rnn_backward, rnn_step_backward)
+checks.visible_rnn_backward(rnn_backward, rnn_step_backward)
 ### BEGIN HIDDEN TESTS
-grader.hidden_rnn_backward(rnn_backward, rnn_step_backward, seed=33)
+from graders import a02_bptt as hidden_tests
+hidden_tests.hidden_rnn_backward(rnn_backward, rnn_step_backward, seed=33)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -206,9 +209,10 @@ def numerical_gradient(f, x, eps=1e-5):
     ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "numgrad_test", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
-grader.visible_numerical_gradient(numerical_gradient)
+checks.visible_numerical_gradient(numerical_gradient)
 ### BEGIN HIDDEN TESTS
-grader.hidden_numerical_gradient(numerical_gradient, seed=44)
+from graders import a02_bptt as hidden_tests
+hidden_tests.hidden_numerical_gradient(numerical_gradient, seed=44)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -263,9 +267,10 @@ def clip_by_global_norm(grads, max_norm):
     ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "clip_test", "locked": true, "points": 3, "schema_version": 3, "solution": false, "task": false}
-grader.visible_clip(clip_by_global_norm)
+checks.visible_clip(clip_by_global_norm)
 ### BEGIN HIDDEN TESTS
-grader.hidden_clip(clip_by_global_norm, seed=55)
+from graders import a02_bptt as hidden_tests
+hidden_tests.hidden_clip(clip_by_global_norm, seed=55)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -305,9 +310,10 @@ def truncated_rnn_backward(x, h0, W_xh, W_hh, b_h, dh, k):
     ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "truncated_test", "locked": true, "points": 3, "schema_version": 3, "solution": false, "task": false}
-grader.visible_truncated(truncated_rnn_backward, rnn_backward)
+checks.visible_truncated(truncated_rnn_backward, rnn_backward)
 ### BEGIN HIDDEN TESTS
-grader.hidden_truncated(truncated_rnn_backward, rnn_backward, seed=66)
+from graders import a02_bptt as hidden_tests
+hidden_tests.hidden_truncated(truncated_rnn_backward, rnn_backward, seed=66)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -373,9 +379,10 @@ def state_gradient_norms(caches, dh_T):
     ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "norms_test", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
-grader.visible_state_gradient_norms(state_gradient_norms, rnn_step_backward)
+checks.visible_state_gradient_norms(state_gradient_norms, rnn_step_backward)
 ### BEGIN HIDDEN TESTS
-grader.hidden_state_gradient_norms(state_gradient_norms, rnn_step_backward, seed=77)
+from graders import a02_bptt as hidden_tests
+hidden_tests.hidden_state_gradient_norms(state_gradient_norms, rnn_step_backward, seed=77)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -433,7 +440,8 @@ answer_q6 = "C"
 # %% nbgrader={"grade": true, "grade_id": "measure_test", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 assert answer_q6 in ("A", "B", "C", "D"), 'answer with "A", "B", "C" or "D"'
 ### BEGIN HIDDEN TESTS
-grader.check_concept("answer_q6", answer_q6, "879c991b5c56c5fda016d9c259db06c3cb4a57cb57d6a597a9703e5dd4aa092d")
+from graders import a02_bptt as hidden_tests
+hidden_tests.check_concept("answer_q6", answer_q6, "879c991b5c56c5fda016d9c259db06c3cb4a57cb57d6a597a9703e5dd4aa092d")
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -458,5 +466,6 @@ answer_q7 = "B"
 # %% nbgrader={"grade": true, "grade_id": "concept_test", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
 assert answer_q7 in ("A", "B", "C", "D"), 'answer with "A", "B", "C" or "D"'
 ### BEGIN HIDDEN TESTS
-grader.check_concept("answer_q7", answer_q7, "a3de5e84412fcadbf92609663966cd5ae8f196cbe489f78739f49d5881fb7c75")
+from graders import a02_bptt as hidden_tests
+hidden_tests.check_concept("answer_q7", answer_q7, "a3de5e84412fcadbf92609663966cd5ae8f196cbe489f78739f49d5881fb7c75")
 ### END HIDDEN TESTS

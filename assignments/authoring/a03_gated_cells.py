@@ -41,7 +41,7 @@
 # %% nbgrader={"grade": false, "grade_id": "setup", "locked": true, "schema_version": 3, "solution": false, "task": false}
 import numpy as np
 from rnncourse.core.gradcheck import numerical_gradient, rel_error
-from rnncourse.grading import gated as grader
+from rnncourse.grading import a03_gated_cells as checks
 
 
 def sigmoid(a):
@@ -87,9 +87,10 @@ def lstm_step_forward(x, h_prev, c_prev, W_xh, W_hh, b_h):
     ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "lstm_test", "locked": true, "points": 5, "schema_version": 3, "solution": false, "task": false}
-grader.visible_lstm_step(lstm_step_forward)
+checks.visible_lstm_step(lstm_step_forward)
 ### BEGIN HIDDEN TESTS
-grader.hidden_lstm_step(lstm_step_forward, seed=303)
+from graders import a03_gated_cells as hidden_tests
+hidden_tests.hidden_lstm_step(lstm_step_forward, seed=303)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -126,9 +127,10 @@ def gru_step_forward(x, h_prev, W_xh, W_hh, b_xh, b_hh):
     ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "gru_test", "locked": true, "points": 4, "schema_version": 3, "solution": false, "task": false}
-grader.visible_gru_step(gru_step_forward)
+checks.visible_gru_step(gru_step_forward)
 ### BEGIN HIDDEN TESTS
-grader.hidden_gru_step(gru_step_forward, seed=304)
+from graders import a03_gated_cells as hidden_tests
+hidden_tests.hidden_gru_step(gru_step_forward, seed=304)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -202,15 +204,17 @@ for _name, _k in (("dx", "x"), ("dh_prev", "h_prev"), ("dc_prev", "c_prev"),
     print(f"{_name:8s} relative error {rel_error(np.asarray(_mine, dtype=float), _num):.1e}")
 
 # %% nbgrader={"grade": true, "grade_id": "cell_path_test", "locked": true, "points": 3, "schema_version": 3, "solution": false, "task": false}
-grader.visible_lstm_cell_path(lstm_step_backward)
+checks.visible_lstm_cell_path(lstm_step_backward)
 ### BEGIN HIDDEN TESTS
-grader.hidden_lstm_cell_path(lstm_step_backward, seed=305)
+from graders import a03_gated_cells as hidden_tests
+hidden_tests.hidden_lstm_cell_path(lstm_step_backward, seed=305)
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "backward_test", "locked": true, "points": 4, "schema_version": 3, "solution": false, "task": false}
-grader.visible_lstm_backward(lstm_step_backward)
+checks.visible_lstm_backward(lstm_step_backward)
 ### BEGIN HIDDEN TESTS
-grader.hidden_lstm_backward(lstm_step_backward, seed=306)
+from graders import a03_gated_cells as hidden_tests
+hidden_tests.hidden_lstm_backward(lstm_step_backward, seed=306)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -248,11 +252,13 @@ answer_q2 = "C"
 # %% nbgrader={"grade": true, "grade_id": "concept_q1_test", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
 assert answer_q1 in ("A", "B", "C", "D"), 'answer with "A", "B", "C" or "D"'
 ### BEGIN HIDDEN TESTS
-grader.check_concept("answer_q1", answer_q1, "a3de5e84412fcadbf92609663966cd5ae8f196cbe489f78739f49d5881fb7c75")
+from graders import a03_gated_cells as hidden_tests
+hidden_tests.check_concept("answer_q1", answer_q1, "a3de5e84412fcadbf92609663966cd5ae8f196cbe489f78739f49d5881fb7c75")
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "concept_q2_test", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
 assert answer_q2 in ("A", "B", "C", "D"), 'answer with "A", "B", "C" or "D"'
 ### BEGIN HIDDEN TESTS
-grader.check_concept("answer_q2", answer_q2, "879c991b5c56c5fda016d9c259db06c3cb4a57cb57d6a597a9703e5dd4aa092d")
+from graders import a03_gated_cells as hidden_tests
+hidden_tests.check_concept("answer_q2", answer_q2, "879c991b5c56c5fda016d9c259db06c3cb4a57cb57d6a597a9703e5dd4aa092d")
 ### END HIDDEN TESTS

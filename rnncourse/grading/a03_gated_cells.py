@@ -1,4 +1,4 @@
-r"""Graders of assignment 3, *LSTM and GRU cells*.
+r"""Visible checks of assignment 3, *LSTM and GRU cells* (``assignments/source/a03_gated_cells``).
 
 Taught on the book pages *LSTM: a memory cell with gates* (``book/variants/lstm``) and
 *GRU: two gates, no separate cell* (``book/variants/gru``).
@@ -17,8 +17,10 @@ The students write, in numpy and in PyTorch's layout:
 ``visible_*`` functions isolate one gate or one path and say which is wrong;
 typical mistakes (gates in another order, ``b_hn`` outside the reset gate,
 ``z`` and ``1 - z`` swapped, the cell gradient missing what arrives through
-``h``) are recognised and named. ``hidden_*`` functions draw fresh inputs from a
-seed and compare with :mod:`rnncourse.cells.lstm` and :mod:`rnncourse.cells.gru`.
+``h``) are recognised and named. The hidden tests, which draw fresh inputs from a
+seed and compare with :mod:`rnncourse.cells.lstm` and :mod:`rnncourse.cells.gru`, live
+with the course in ``assignments/graders/a03_gated_cells.py``, not in this package; they
+use the public helpers here (the ``*_weights`` and ``*_case`` functions, :func:`check_lstm_grads`).
 """
 from __future__ import annotations
 
@@ -29,7 +31,7 @@ import numpy as np
 from ..cells.gru import gru_step_forward as _gru_step
 from ..cells.lstm import lstm_step_backward as _lstm_step_backward
 from ..cells.lstm import lstm_step_forward as _lstm_step
-from . import GradingError, call_student, check_array, check_choice_answer, diagnose, values_match
+from . import GradingError, call_student, check_array, name_mistake
 
 _FORBIDDEN = ("cells.lstm", "cells.gru", "cells.fast")
 _LSTM_ORDER = ("i", "f", "g", "o")
@@ -41,12 +43,6 @@ _BIG = 50.0          # a bias of +-50 saturates a sigmoid to 0 or 1 within 2e-22
 
 def _sigmoid(a):
     return 0.5 * (1.0 + np.tanh(0.5 * a))
-
-
-def _name_mistake(name, got, ref, mistakes):
-    """Name the mistake ``got`` reproduces, among those that differ from the reference on these inputs."""
-    if type(got) is np.ndarray and got.shape == ref.shape and not values_match(got, ref):
-        diagnose(name, got, {msg: wrong for msg, wrong in mistakes.items() if not values_match(wrong, ref)})
 
 
 # -------------------------------------------------------------------------------------------------
@@ -99,12 +95,16 @@ def _unpack_lstm_step(got):
     return got
 
 
-def _check_lstm_case(fn, args, hint, check_cache=False, hint_h="h = o * tanh(c), with the new cell state c"):
+def check_lstm_case(fn, args, hint, check_cache=False, hint_h="h = o * tanh(c), with the new cell state c"):
+    """Check the student's ``lstm_step_forward`` on ``args``: mistakes named, then c, h and (optionally) the cache.
+
+    Book page: ``book/variants/lstm``.
+    """
     N, H = args[1].shape
     h_ref, c_ref, cache_ref = _lstm_ref(*args)
     h, c, cache = _unpack_lstm_step(call_student("lstm_step_forward", fn, *args, forbidden=_FORBIDDEN))
     if type(h) is np.ndarray and type(c) is np.ndarray and h.shape == c.shape == (N, H):
-        _name_mistake("lstm_step_forward", np.concatenate([h, c], axis=1), np.concatenate([h_ref, c_ref], axis=1),
+        name_mistake("lstm_step_forward", np.concatenate([h, c], axis=1), np.concatenate([h_ref, c_ref], axis=1),
                       _lstm_mistakes(*args))
     check_array("lstm_step_forward", c, c_ref, what="the cell state c", hint=hint)
     check_array("lstm_step_forward", h, h_ref, what="the hidden state h", hint=hint_h)
@@ -118,7 +118,11 @@ def _check_lstm_case(fn, args, hint, check_cache=False, hint_h="h = o * tanh(c),
                              "activations (after the sigmoid or tanh)")
 
 
-def _lstm_weights(rng, D, H, scale=0.5):
+def lstm_weights(rng, D, H, scale=0.5):
+    """Random LSTM ``W_xh`` (4H, D), ``W_hh`` (4H, H), ``b_h`` (4H,), each entry ``scale`` times a standard normal.
+
+    Book page: ``book/variants/lstm``.
+    """
     return scale * rng.standard_normal((4 * H, D)), scale * rng.standard_normal((4 * H, H)), \
         scale * rng.standard_normal(4 * H)
 
@@ -130,7 +134,7 @@ def visible_lstm_step(lstm_step_forward):
     """
     rng = np.random.default_rng(30)
     N, D, H = 2, 3, 4
-    W_xh, W_hh, b_h = _lstm_weights(rng, D, H)
+    W_xh, W_hh, b_h = lstm_weights(rng, D, H)
     x, h, c = rng.standard_normal((N, D)), rng.standard_normal((N, H)), rng.standard_normal((N, H))
     zx, zh = np.zeros((N, D)), np.zeros((N, H))
 
@@ -157,22 +161,8 @@ def visible_lstm_step(lstm_step_forward):
     ]
     for k, (hint, args) in enumerate(cases):
         # the output-gate case isolates h; the others isolate c or a term that both depend on
-        _check_lstm_case(lstm_step_forward, args, hint, hint_h=hint if k >= 2 else None)
-    _check_lstm_case(lstm_step_forward, (x, h, c, W_xh, W_hh, b_h), None, check_cache=True)
-
-
-def hidden_lstm_step(lstm_step_forward, seed):
-    """The LSTM step on random inputs of random sizes, outputs and cache.
-
-    Book page: ``book/variants/lstm``.
-    """
-    rng = np.random.default_rng(seed)
-    for _ in range(3):
-        N, D, H = (int(v) for v in rng.integers(1, 6, size=3))
-        W_xh, W_hh, b_h = _lstm_weights(rng, D, H, scale=1.0)
-        args = (rng.standard_normal((N, D)), rng.standard_normal((N, H)), 2 * rng.standard_normal((N, H)),
-                W_xh, W_hh, b_h)
-        _check_lstm_case(lstm_step_forward, args, None, check_cache=True)
+        check_lstm_case(lstm_step_forward, args, hint, hint_h=hint if k >= 2 else None)
+    check_lstm_case(lstm_step_forward, (x, h, c, W_xh, W_hh, b_h), None, check_cache=True)
 
 
 # -------------------------------------------------------------------------------------------------
@@ -216,17 +206,25 @@ def _gru_mistakes(*args):
     return out
 
 
-def _check_gru_case(fn, args, hint):
+def check_gru_case(fn, args, hint):
+    """Check the student's ``gru_step_forward`` on ``args``: mistakes named, then the new state.
+
+    Book page: ``book/variants/gru``.
+    """
     N, H = args[1].shape
     ref = _gru_step(*args)[0]
     got = call_student("gru_step_forward", fn, *args, forbidden=_FORBIDDEN)
     if type(got) in (tuple, list):
         raise GradingError("gru_step_forward must return only the new hidden state h, an array (N, H)")
-    _name_mistake("gru_step_forward", got, ref, _gru_mistakes(*args))
+    name_mistake("gru_step_forward", got, ref, _gru_mistakes(*args))
     check_array("gru_step_forward", got, ref, what="the hidden state h", hint=hint)
 
 
-def _gru_weights(rng, D, H, scale=0.5):
+def gru_weights(rng, D, H, scale=0.5):
+    """Random GRU ``W_xh`` (3H, D), ``W_hh`` (3H, H), ``b_xh`` and ``b_hh`` (3H,), each ``scale`` times N(0, 1).
+
+    Book page: ``book/variants/gru``.
+    """
     return (scale * rng.standard_normal((3 * H, D)), scale * rng.standard_normal((3 * H, H)),
             scale * rng.standard_normal(3 * H), scale * rng.standard_normal(3 * H))
 
@@ -238,7 +236,7 @@ def visible_gru_step(gru_step_forward):
     """
     rng = np.random.default_rng(31)
     N, D, H = 2, 3, 4
-    W_xh, W_hh, b_xh, b_hh = _gru_weights(rng, D, H)
+    W_xh, W_hh, b_xh, b_hh = gru_weights(rng, D, H)
     x, h = rng.standard_normal((N, D)), rng.standard_normal((N, H))
     zx, zh = np.zeros((N, D)), np.zeros((N, H))
 
@@ -264,19 +262,7 @@ def visible_gru_step(gru_step_forward):
         (None, (x, h, W_xh, W_hh, b_xh, b_hh)),
     ]
     for hint, args in cases:
-        _check_gru_case(gru_step_forward, args, hint)
-
-
-def hidden_gru_step(gru_step_forward, seed):
-    """The GRU step on random inputs of random sizes.
-
-    Book page: ``book/variants/gru``.
-    """
-    rng = np.random.default_rng(seed)
-    for _ in range(3):
-        N, D, H = (int(v) for v in rng.integers(1, 6, size=3))
-        args = (rng.standard_normal((N, D)), rng.standard_normal((N, H))) + _gru_weights(rng, D, H, scale=1.0)
-        _check_gru_case(gru_step_forward, args, None)
+        check_gru_case(gru_step_forward, args, hint)
 
 
 # -------------------------------------------------------------------------------------------------
@@ -326,8 +312,12 @@ def _backward_mistakes(dh, dc, cache):
     return out
 
 
-def _lstm_backward_case(fn, N, D, H, rng, *, dh_zero=False, dc_zero=False, scale=0.5):
-    W_xh, W_hh, b_h = _lstm_weights(rng, D, H, scale)
+def lstm_backward_case(fn, N, D, H, rng, *, dh_zero=False, dc_zero=False, scale=0.5):
+    """Run the student's ``lstm_step_backward`` on a random step: ``(got, reference, named mistakes)``.
+
+    Book page: ``book/variants/lstm``.
+    """
+    W_xh, W_hh, b_h = lstm_weights(rng, D, H, scale)
     x, h, c = rng.standard_normal((N, D)), rng.standard_normal((N, H)), rng.standard_normal((N, H))
     dh = np.zeros((N, H)) if dh_zero else rng.standard_normal((N, H))
     dc = np.zeros((N, H)) if dc_zero else rng.standard_normal((N, H))
@@ -340,12 +330,16 @@ def _lstm_backward_case(fn, N, D, H, rng, *, dh_zero=False, dc_zero=False, scale
     return got, ref, _backward_mistakes(dh, dc, cache)
 
 
-def _check_grads(got, ref, mistakes, names=_GRAD_NAMES, hints=None):
+def check_lstm_grads(got, ref, mistakes, names=_GRAD_NAMES, hints=None):
+    """Check the gradients listed in ``names`` of ``lstm_step_backward``, naming a mistake when one matches.
+
+    Book page: ``book/variants/lstm``.
+    """
     for k, name in enumerate(_GRAD_NAMES):
         if name not in names:
             continue
         g = got[k]
-        _name_mistake("lstm_step_backward", g, ref[k], {f"{name}: {msg}": wrong[k] for msg, wrong in mistakes})
+        name_mistake("lstm_step_backward", g, ref[k], {f"{name}: {msg}": wrong[k] for msg, wrong in mistakes})
         check_array("lstm_step_backward", g, ref[k], what=name, hint=(hints or {}).get(name))
 
 
@@ -365,25 +359,13 @@ def visible_lstm_cell_path(lstm_step_backward):
     Book page: ``book/variants/lstm``.
     """
     rng = np.random.default_rng(32)
-    got, ref, mistakes = _lstm_backward_case(lstm_step_backward, 2, 3, 4, rng, dh_zero=True)
-    _check_grads(got, ref, mistakes, names=("dc_prev",),
-                 hints={"dc_prev": "with dh = 0 only the cell path carries gradient: dc_prev = dc * f"})
-    got, ref, mistakes = _lstm_backward_case(lstm_step_backward, 2, 3, 4, rng, dc_zero=True)
-    _check_grads(got, ref, mistakes, names=("dc_prev",),
-                 hints={"dc_prev": "with dc = 0 the cell gradient comes only through h = o * tanh(c): "
-                                   "dc_prev = dh * o * (1 - tanh(c)**2) * f"})
-
-
-def hidden_lstm_cell_path(lstm_step_backward, seed):
-    """``dc_prev`` on random inputs of random sizes.
-
-    Book page: ``book/variants/lstm``.
-    """
-    rng = np.random.default_rng(seed)
-    for _ in range(3):
-        N, D, H = (int(v) for v in rng.integers(1, 6, size=3))
-        got, ref, mistakes = _lstm_backward_case(lstm_step_backward, N, D, H, rng, scale=1.0)
-        _check_grads(got, ref, mistakes, names=("dc_prev",))
+    got, ref, mistakes = lstm_backward_case(lstm_step_backward, 2, 3, 4, rng, dh_zero=True)
+    check_lstm_grads(got, ref, mistakes, names=("dc_prev",),
+                     hints={"dc_prev": "with dh = 0 only the cell path carries gradient: dc_prev = dc * f"})
+    got, ref, mistakes = lstm_backward_case(lstm_step_backward, 2, 3, 4, rng, dc_zero=True)
+    check_lstm_grads(got, ref, mistakes, names=("dc_prev",),
+                     hints={"dc_prev": "with dc = 0 the cell gradient comes only through h = o * tanh(c): "
+                                       "dc_prev = dh * o * (1 - tanh(c)**2) * f"})
 
 
 def visible_lstm_backward(lstm_step_backward):
@@ -392,31 +374,8 @@ def visible_lstm_backward(lstm_step_backward):
     Book page: ``book/variants/lstm``.
     """
     rng = np.random.default_rng(33)
-    got, ref, mistakes = _lstm_backward_case(lstm_step_backward, 2, 3, 4, rng, dh_zero=True)
-    _check_grads(got, ref, mistakes, hints={k: v + " (here dh = 0: only the cell path)"
-                                            for k, v in _GRAD_HINTS.items()})
-    got, ref, mistakes = _lstm_backward_case(lstm_step_backward, 3, 2, 5, rng)
-    _check_grads(got, ref, mistakes, hints=_GRAD_HINTS)
-
-
-def hidden_lstm_backward(lstm_step_backward, seed):
-    """All six gradients on random inputs of random sizes.
-
-    Book page: ``book/variants/lstm``.
-    """
-    rng = np.random.default_rng(seed)
-    for _ in range(3):
-        N, D, H = (int(v) for v in rng.integers(1, 6, size=3))
-        got, ref, mistakes = _lstm_backward_case(lstm_step_backward, N, D, H, rng, scale=1.0)
-        _check_grads(got, ref, mistakes)
-
-
-# -------------------------------------------------------------------------------------------------
-# concept check
-# -------------------------------------------------------------------------------------------------
-def check_concept(name, answer, digest, choices=("A", "B", "C", "D")):
-    """A multiple-choice concept question; the right answer is stored only as a digest.
-
-    Book page: ``book/variants/lstm``.
-    """
-    check_choice_answer(name, answer, digest, choices)
+    got, ref, mistakes = lstm_backward_case(lstm_step_backward, 2, 3, 4, rng, dh_zero=True)
+    check_lstm_grads(got, ref, mistakes, hints={k: v + " (here dh = 0: only the cell path)"
+                                                for k, v in _GRAD_HINTS.items()})
+    got, ref, mistakes = lstm_backward_case(lstm_step_backward, 3, 2, 5, rng)
+    check_lstm_grads(got, ref, mistakes, hints=_GRAD_HINTS)

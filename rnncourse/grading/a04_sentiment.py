@@ -1,4 +1,4 @@
-r"""Graders of assignment 4, *Bidirectional and deep RNNs for sentiment*.
+r"""Visible checks of assignment 4, *Bidirectional and deep RNNs for sentiment* (``assignments/source/a04_sentiment``).
 
 Taught on the book pages *Bidirectional RNNs* (``book/variants/bidirectional``),
 *Deep RNNs* (``book/variants/deep_rnn``) and *Sentiment analysis*
@@ -11,8 +11,10 @@ merged, masked mean pooling, layers stacked), then trains a sentiment classifier
 from ``rnncourse``'s layers and compares it with a forward-only one.
 
 ``visible_*`` functions are the tests students see: small, and each failure
-names the term or the step that is wrong. ``hidden_*`` functions draw fresh
-inputs from a seed and compare with references computed here at grading time.
+names the term or the step that is wrong. The hidden tests, which draw fresh
+inputs from a seed, live with the course in ``assignments/graders/a04_sentiment.py``,
+not in this package; they use the public ``check_*`` helpers here, which compute
+the references at grading time.
 Answers that call ``rnncourse``'s own implementation of what they must write
 (modules ``bidirectional``, ``stacked``, ``classifier``) earn nothing.
 """
@@ -24,20 +26,18 @@ import numpy as np
 
 from ..models.bidirectional import Bidirectional as _Bidirectional
 from ..datasets.text import sentiment_sentences as _sentiment_sentences
-from ..cells.gru import GRU as _GRU
-from ..cells.lstm import LSTM as _LSTM
 from ..core.module import Module as _Module
 from ..cells.rnn import RNN as _RNN
-from . import GradingError, call_student, check_array, check_choice_answer, diagnose, values_match
+from . import GradingError, call_student, check_array, diagnose, elapsed, values_match
 
 #: rnncourse modules whose code the answers of parts 1-3 must not run.
 FORBIDDEN = ("models.bidirectional", "models.stacked", "models.classifier", "applications")
 #: Part 4 may use every layer of rnncourse, but not the finished application.
 FORBIDDEN_TRAINING = ("applications",)
 
-#: Held-out accuracy the bidirectional classifier must reach (the reference, Elman RNNs: 0.99-1.0).
+#: Held-out accuracy the bidirectional classifier must reach (the reference, Elman RNNs, reaches 0.99-1.0).
 BIDIRECTIONAL_ACCURACY = 0.90
-#: Held-out accuracy the forward-only classifier must reach (the reference, an Elman RNN with mean pooling: 0.88-0.98).
+#: Held-out accuracy the forward-only classifier must reach (the reference, an Elman RNN with mean pooling, reaches 0.88-0.98).
 FORWARD_ONLY_ACCURACY = 0.75
 #: Seconds one call of ``train_sentiment`` may take on 2000 sentences (the reference needs 1-3 s).
 TIME_LIMIT = 15.0
@@ -49,8 +49,11 @@ def _flip(a):
     return np.ascontiguousarray(a[:, ::-1])
 
 
-def _layer_fn(layer):
-    """A function (N, T, D) -> (N, T, H) running ``layer`` from a zero state."""
+def layer_fn(layer):
+    """A function (N, T, D) -> (N, T, H) running ``layer`` from a zero state.
+
+    Book page: ``book/variants/bidirectional``.
+    """
     def run(x):
         return layer.forward(x)[0]
     return run
@@ -74,7 +77,11 @@ def _bidirectional_mistakes(x, forward_fn, backward_fn):
     }
 
 
-def _check_bidirectional(bidirectional_forward, x, forward_fn, backward_fn, H_f, *, explain):
+def check_bidirectional(bidirectional_forward, x, forward_fn, backward_fn, H_f, *, explain):
+    """Check ``bidirectional_forward`` on ``x`` with the two layer functions; ``explain`` names mistakes.
+
+    Book page: ``book/variants/bidirectional``.
+    """
     ref = _bidirectional_ref(x, forward_fn, backward_fn)
     got = call_student("bidirectional_forward", bidirectional_forward, x, forward_fn, backward_fn,
                        forbidden=FORBIDDEN)
@@ -105,34 +112,29 @@ def visible_bidirectional(bidirectional_forward):
     def running_sum(seq):
         return np.cumsum(seq, axis=1)
 
-    _check_bidirectional(bidirectional_forward, x, running_sum, running_sum, 2, explain=True)
+    check_bidirectional(bidirectional_forward, x, running_sum, running_sum, 2, explain=True)
     rng = np.random.default_rng(3)
     N, T, D, H_f, H_b = 2, 5, 3, 4, 2
     fwd, bwd = _RNN(D, H_f, rng=rng), _RNN(D, H_b, rng=rng)
     x = rng.standard_normal((N, T, D))
-    _check_bidirectional(bidirectional_forward, x, _layer_fn(fwd), _layer_fn(bwd), H_f, explain=True)
-
-
-def hidden_bidirectional(bidirectional_forward, seed):
-    """Random sizes and cells (RNN, GRU, LSTM), including a single time step.
-
-    Book page: ``book/variants/bidirectional``.
-    """
-    rng = np.random.default_rng(seed)
-    for cell, T in ((_GRU, int(rng.integers(4, 9))), (_LSTM, int(rng.integers(2, 7))), (_RNN, 1)):
-        N, D, H_f, H_b = (int(v) for v in rng.integers(1, 6, size=4))
-        fwd, bwd = cell(D, H_f, rng=rng), cell(D, H_b, rng=rng)
-        x = rng.standard_normal((N, T, D))
-        _check_bidirectional(bidirectional_forward, x, _layer_fn(fwd), _layer_fn(bwd), H_f, explain=False)
+    check_bidirectional(bidirectional_forward, x, layer_fn(fwd), layer_fn(bwd), H_f, explain=True)
 
 
 # -- 2. masked mean pooling -----------------------------------------------------------------------
-def _pool_ref(h, mask):
+def pool_reference(h, mask):
+    """The masked mean of ``h`` (N, T, H) over the steps where ``mask`` (N, T) is True.
+
+    Book page: ``book/applications/sentiment``.
+    """
     w = mask.astype(h.dtype)
     return np.einsum("nt,nth->nh", w, h) / w.sum(axis=1, keepdims=True)
 
 
-def _right_padded_mask(lengths, T):
+def right_padded_mask(lengths, T):
+    """The (N, T) mask of sequences of the given lengths padded on the right.
+
+    Book page: ``book/applications/sentiment``.
+    """
     return np.arange(T)[None, :] < np.asarray(lengths)[:, None]
 
 
@@ -146,9 +148,9 @@ def visible_masked_mean_pool(masked_mean_pool):
     h = rng.standard_normal((N, T, H))
     mask = np.ones((N, T), dtype=bool)
     got = call_student("masked_mean_pool", masked_mean_pool, h, mask, forbidden=FORBIDDEN)
-    check_array("masked_mean_pool", got, _pool_ref(h, mask), what="the output without padding",
+    check_array("masked_mean_pool", got, pool_reference(h, mask), what="the output without padding",
                 hint="with every step real, the result is the mean of h over time (axis 1)")
-    mask = _right_padded_mask([2, 4], T)
+    mask = right_padded_mask([2, 4], T)
     h[~mask] = 100.0                                  # padded steps hold large values
     got = call_student("masked_mean_pool", masked_mean_pool, h, mask, forbidden=FORBIDDEN)
     if type(got) is np.ndarray and got.shape == (N, H):
@@ -159,25 +161,8 @@ def visible_masked_mean_pool(masked_mean_pool):
                 np.einsum("nt,nth->nh", w, h) / T,
             "you summed the real steps; divide the sum by their number": np.einsum("nt,nth->nh", w, h),
         })
-    check_array("masked_mean_pool", got, _pool_ref(h, mask), what="the output with padding",
+    check_array("masked_mean_pool", got, pool_reference(h, mask), what="the output with padding",
                 hint="v_n = (sum over real steps t of h[n, t]) / (number of real steps of sequence n)")
-
-
-def hidden_masked_mean_pool(masked_mean_pool, seed):
-    """Random states and right-padded masks, including sequences of one real step.
-
-    Book page: ``book/applications/sentiment``.
-    """
-    rng = np.random.default_rng(seed)
-    for _ in range(3):
-        N, T, H = int(rng.integers(2, 7)), int(rng.integers(1, 9)), int(rng.integers(1, 6))
-        lengths = rng.integers(1, T + 1, size=N)
-        lengths[0] = 1
-        mask = _right_padded_mask(lengths, T)
-        h = rng.standard_normal((N, T, H))
-        h[~mask] = rng.uniform(50.0, 100.0, size=(int((~mask).sum()), H))
-        got = call_student("masked_mean_pool", masked_mean_pool, h, mask, forbidden=FORBIDDEN)
-        check_array("masked_mean_pool", got, _pool_ref(h, mask))
 
 
 # -- 3. a deep RNN --------------------------------------------------------------------------------
@@ -228,7 +213,11 @@ def _explain_layer_inputs(x, inputs, *, require_all):
                                "state repeated?); pass the whole output sequence of the layer below")
 
 
-def _check_deep(deep_rnn_forward, x, make_layers, *, explain):
+def check_deep(deep_rnn_forward, x, make_layers, *, explain):
+    """Check ``deep_rnn_forward`` on ``x`` with fresh layers from ``make_layers()``; ``explain`` names mistakes.
+
+    Book page: ``book/variants/deep_rnn``.
+    """
     ref_out, ref_finals = _deep_ref(x, make_layers())
     layers = make_layers()
     inputs = [_spy(layer) for layer in layers]
@@ -278,26 +267,7 @@ def visible_deep_rnn(deep_rnn_forward):
         rng = np.random.default_rng(6)
         return [_RNN(D, D, rng=rng) for _ in range(3)]
 
-    _check_deep(deep_rnn_forward, x, make_layers, explain=True)
-
-
-def hidden_deep_rnn(deep_rnn_forward, seed):
-    """Random depths and sizes (input size different from the hidden sizes), RNN, GRU and LSTM layers.
-
-    Book page: ``book/variants/deep_rnn``.
-    """
-    rng = np.random.default_rng(seed)
-    for cell, L in ((_GRU, 2), (_RNN, 3), (_LSTM, 2)):
-        N, T = int(rng.integers(1, 5)), int(rng.integers(2, 8))
-        sizes = [int(v) for v in rng.integers(2, 7, size=L + 1)]
-        x = rng.standard_normal((N, T, sizes[0]))
-        layer_seed = int(rng.integers(1 << 31))
-
-        def make_layers(cell=cell, sizes=sizes, layer_seed=layer_seed):
-            r = np.random.default_rng(layer_seed)
-            return [cell(sizes[i], sizes[i + 1], rng=r) for i in range(len(sizes) - 1)]
-
-        _check_deep(deep_rnn_forward, x, make_layers, explain=False)
+    check_deep(deep_rnn_forward, x, make_layers, explain=True)
 
 
 # -- 4. the sentiment classifier ------------------------------------------------------------------
@@ -307,16 +277,6 @@ def _contains(module, cls):
     return any(_contains(child, cls) for child in getattr(module, "_children", {}).values())
 
 
-def _elapsed(start, cpu_start):
-    """Seconds since ``start``: the smaller of wall-clock and CPU time.
-
-    The grading machine may be shared (wall-clock time then overstates the work)
-    and numpy may run threads (CPU time then overstates it); the smaller of the two
-    is fair in both cases.
-    """
-    return min(time.perf_counter() - start, time.process_time() - cpu_start)
-
-
 def _train_and_score(train_sentiment, data_seed, train_seed, *, bidirectional):
     rng = np.random.default_rng(data_seed)
     sentences, labels = _sentiment_sentences(N_TRAIN, rng=rng)
@@ -324,7 +284,7 @@ def _train_and_score(train_sentiment, data_seed, train_seed, *, bidirectional):
     start, cpu_start = time.perf_counter(), time.process_time()
     got = call_student("train_sentiment", train_sentiment, sentences, labels, bidirectional=bidirectional,
                        rng=np.random.default_rng(train_seed), forbidden=FORBIDDEN_TRAINING)
-    seconds = _elapsed(start, cpu_start)
+    seconds = elapsed(start, cpu_start)
     if not isinstance(got, tuple) or len(got) != 2:
         raise GradingError("train_sentiment must return a pair (model, predict)")
     model, predict = got
@@ -353,7 +313,11 @@ def _train_and_score(train_sentiment, data_seed, train_seed, *, bidirectional):
     return float(np.mean(pred.astype(np.int64) == test_labels)), seconds
 
 
-def _sentiment(train_sentiment, data_seed, train_seed, *, bidirectional, show):
+def check_sentiment(train_sentiment, data_seed, train_seed, *, bidirectional, show):
+    """Train with the student's ``train_sentiment`` on fresh sentences and require the held-out accuracy.
+
+    Book page: ``book/applications/sentiment``.
+    """
     accuracy, seconds = _train_and_score(train_sentiment, data_seed, train_seed, bidirectional=bidirectional)
     kind = "bidirectional" if bidirectional else "forward-only"
     if show:
@@ -370,21 +334,4 @@ def visible_sentiment(train_sentiment, *, bidirectional):
 
     Book page: ``book/applications/sentiment``.
     """
-    _sentiment(train_sentiment, 2024, 0, bidirectional=bidirectional, show=True)
-
-
-def hidden_sentiment(train_sentiment, seed, *, bidirectional):
-    """The same on freshly drawn sentences (another seed for the data and for training).
-
-    Book page: ``book/applications/sentiment``.
-    """
-    _sentiment(train_sentiment, seed, seed + 1, bidirectional=bidirectional, show=False)
-
-
-# -- 5. concept check -----------------------------------------------------------------------------
-def check_concept(name, answer, digest, choices=("A", "B", "C", "D")):
-    """A multiple-choice concept question; the right answer is stored only as a digest.
-
-    Book page: ``book/variants/bidirectional``.
-    """
-    check_choice_answer(name, answer, digest, choices)
+    check_sentiment(train_sentiment, 2024, 0, bidirectional=bidirectional, show=True)

@@ -1,4 +1,4 @@
-r"""Graders of assignment 5, *A character-level language model*.
+r"""Visible checks of assignment 5, *A character-level language model* (``assignments/source/a05_char_lm``).
 
 Taught on the book page *Language modelling and text generation*
 (``book/applications/language_model``), with clipping from *Training with
@@ -8,14 +8,16 @@ The student writes the pieces of a character model around ``rnncourse``'s
 layers: the vocabulary and the (input, next-character) pairs, the softmax
 cross-entropy, clipping by global norm, one training step, temperature
 sampling and generation; then trains a model on
-:func:`rnncourse.datasets.tiny_corpus`. Answers that call ``rnncourse``'s own
+:func:`rnncourse.datasets.text.tiny_corpus`. Answers that call ``rnncourse``'s own
 version of what they must write (modules ``language_model``, ``train``,
 ``bptt``, ``clipping``, ``losses``, and the text helpers of ``datasets.text``
-in part 1) earn nothing.
+in part 1), or this module and :mod:`rnncourse.grading.char_lm_reference`, earn nothing.
 
 ``visible_*`` functions are the tests students see; each failure names the
-term or the step that is wrong. ``hidden_*`` functions draw fresh inputs from a
-seed and compare with references computed here at grading time. The training
+term or the step that is wrong. The hidden tests, which draw fresh inputs from a
+seed, live with the course in ``assignments/graders/a05_char_lm.py``, not in this
+package; they use the public ``check_*`` helpers here, which compare with the
+references of :mod:`rnncourse.grading.char_lm_reference` at grading time. The training
 step is graded by running the student's step and a reference step on two
 copies of one seeded model and comparing every parameter after two or three
 steps; sampling is graded by replaying the same random generator.
@@ -25,29 +27,30 @@ from __future__ import annotations
 import math
 import numbers
 import time
+from functools import partial
 
 import numpy as np
 
 from ..core.activations import softmax as _softmax
 from ..core.clipping import clip_grads_by_global_norm as _clip_global, clip_grads_by_value as _clip_value
-from ..datasets.text import CharVocab as _CharVocab, one_hot as _one_hot, tiny_corpus as _tiny_corpus
-from ..cells.gru import GRU as _GRU
+from ..datasets.text import CharVocab as _CharVocab, one_hot as _one_hot
 from ..models.language_model import sample as _sample
 from ..core.losses import softmax_cross_entropy as _cross_entropy
-from ..cells.lstm import LSTM as _LSTM
-from ..core.module import Module as _Module, Sequential as _Sequential
-from ..core.optim import SGD as _SGD
-from ..layers.output import Output as _Output
+from ..core.module import Module as _Module
 from ..cells.rnn import RNN as _RNN
-from . import GradingError, call_student, check_array, check_choice_answer, diagnose, values_match
+from . import GradingError, call_student, check_array, diagnose, elapsed, values_match
+from .char_lm_reference import (clip_per_tensor, corpus_split, draw_from, generate_variant, generation_model,
+                                leave_stale_gradients, make_lm, pairs_reference, random_batch, random_grads,
+                                reference_train_step, replay, unigram_cross_entropy)
 
 #: rnncourse modules whose code the answers must not run (they write these parts themselves).
-FORBIDDEN = ("models.language_model", "core.train", "core.bptt", "core.clipping", "core.losses", "applications")
+FORBIDDEN = ("models.language_model", "core.train", "core.bptt", "core.clipping", "core.losses", "applications",
+             "grading.a05_char_lm", "grading.char_lm_reference")
 #: Part 1 writes the vocabulary and the pairs, which ``datasets.text`` has.
 FORBIDDEN_TEXT = FORBIDDEN + ("datasets.text",)
 #: Seconds ``train_char_lm`` may take (the reference needs 1.5-3.5 s).
 TIME_LIMIT = 15.0
-#: Held-out cross-entropy must be this many nats below the unigram baseline (the reference: 0.5-0.6 below).
+#: Held-out cross-entropy must be this many nats below the unigram baseline (the reference is 0.5-0.6 below).
 MARGIN = 0.1
 
 
@@ -79,7 +82,11 @@ def _close(a, b, rtol=1e-6, atol=1e-9):
 
 
 # -- 1a. vocabulary -------------------------------------------------------------------------------
-def _check_vocabulary(build_vocab, encode, decode, text, *, explain):
+def check_vocabulary(build_vocab, encode, decode, text, *, explain):
+    """Check the vocabulary of ``text``, its ids and the way back; ``explain`` names mistakes.
+
+    Book page: ``book/applications/language_model``.
+    """
     ref = _CharVocab(text)
     vocab = call_student("build_vocab", build_vocab, text, forbidden=FORBIDDEN_TEXT)
     if not isinstance(vocab, list) or not all(isinstance(c, str) and len(c) == 1 for c in vocab):
@@ -107,33 +114,16 @@ def visible_vocabulary(build_vocab, encode, decode):
 
     Book page: ``book/applications/language_model``.
     """
-    _check_vocabulary(build_vocab, encode, decode, "hello world", explain=True)
-
-
-def hidden_vocabulary(build_vocab, encode, decode, seed):
-    """Random texts, and a slice of the course's corpus.
-
-    Book page: ``book/applications/language_model``.
-    """
-    rng = np.random.default_rng(seed)
-    alphabet = np.array(list("abcdefghijklmnopqrstuvwxyz ABCXYZ.,;!?\n0123"))
-    for n in (1, int(rng.integers(20, 80))):
-        text = "".join(rng.choice(alphabet, size=n))
-        _check_vocabulary(build_vocab, encode, decode, text, explain=False)
-    start = int(rng.integers(0, 3000))
-    _check_vocabulary(build_vocab, encode, decode, _tiny_corpus()[start:start + 500], explain=False)
+    check_vocabulary(build_vocab, encode, decode, "hello world", explain=True)
 
 
 # -- 1b. (input, next character) pairs ------------------------------------------------------------
-def _pairs_ref(ids, T):
-    N = (len(ids) - 1) // T
-    starts = T * np.arange(N)
-    cols = np.arange(T)
-    return ids[starts[:, None] + cols], ids[starts[:, None] + cols + 1]
+def check_pairs(make_lm_pairs, ids, T, *, explain):
+    """Check the (input, next id) chunks of length ``T`` cut from ``ids``; ``explain`` names mistakes.
 
-
-def _check_pairs(make_lm_pairs, ids, T, *, explain):
-    x_ref, y_ref = _pairs_ref(ids, T)
+    Book page: ``book/applications/language_model``.
+    """
+    x_ref, y_ref = pairs_reference(ids, T)
     got = call_student("make_lm_pairs", make_lm_pairs, ids, T, forbidden=FORBIDDEN_TEXT)
     if not isinstance(got, tuple) or len(got) != 2:
         raise GradingError("make_lm_pairs must return a pair (x, y)")
@@ -164,21 +154,15 @@ def visible_lm_pairs(make_lm_pairs):
 
     Book page: ``book/applications/language_model``.
     """
-    _check_pairs(make_lm_pairs, np.arange(12), 3, explain=True)
-
-
-def hidden_lm_pairs(make_lm_pairs, seed):
-    """Random ids and chunk lengths, including T = 1 and a text of exactly T + 1 ids.
-
-    Book page: ``book/applications/language_model``.
-    """
-    rng = np.random.default_rng(seed)
-    for L, T in ((int(rng.integers(30, 60)), int(rng.integers(2, 9))), (8, 1), (6, 5)):
-        _check_pairs(make_lm_pairs, rng.integers(0, 20, size=L), T, explain=False)
+    check_pairs(make_lm_pairs, np.arange(12), 3, explain=True)
 
 
 # -- 2a. softmax cross-entropy --------------------------------------------------------------------
-def _check_cross_entropy(softmax_cross_entropy, logits, y, *, explain, what=""):
+def check_cross_entropy(softmax_cross_entropy, logits, y, *, explain, what=""):
+    """Check the loss and ``dlogits`` of the softmax cross-entropy; ``explain`` names mistakes.
+
+    Book page: ``book/bptt``.
+    """
     loss_ref, d_ref = _cross_entropy(logits, y)
     got = call_student("softmax_cross_entropy", softmax_cross_entropy, logits, y, forbidden=FORBIDDEN)
     if not isinstance(got, tuple) or len(got) != 2:
@@ -209,40 +193,19 @@ def visible_cross_entropy(softmax_cross_entropy):
     rng = np.random.default_rng(7)
     N, T, V = 2, 3, 5
     y = rng.integers(0, V, size=(N, T))
-    _check_cross_entropy(softmax_cross_entropy, np.zeros((N, T, V)), y, explain=True,
-                         what=" for equal logits (it must be log V)")
-    _check_cross_entropy(softmax_cross_entropy, rng.standard_normal((N, T, V)), y, explain=True)
-    _check_cross_entropy(softmax_cross_entropy, 1000.0 + 50.0 * rng.standard_normal((N, T, V)), y, explain=True,
-                         what=" for very large logits (subtract the largest logit before exp)")
-
-
-def hidden_cross_entropy(softmax_cross_entropy, seed):
-    """Random sizes and scales.
-
-    Book page: ``book/bptt``.
-    """
-    rng = np.random.default_rng(seed)
-    for scale in (1.0, 5.0, 300.0):
-        N, T, V = (int(v) for v in rng.integers(1, 7, size=3))
-        y = rng.integers(0, V, size=(N, T))
-        _check_cross_entropy(softmax_cross_entropy, scale * rng.standard_normal((N, T, V)), y, explain=False)
+    check_cross_entropy(softmax_cross_entropy, np.zeros((N, T, V)), y, explain=True,
+                        what=" for equal logits (it must be log V)")
+    check_cross_entropy(softmax_cross_entropy, rng.standard_normal((N, T, V)), y, explain=True)
+    check_cross_entropy(softmax_cross_entropy, 1000.0 + 50.0 * rng.standard_normal((N, T, V)), y, explain=True,
+                        what=" for very large logits (subtract the largest logit before exp)")
 
 
 # -- 2b. clipping by global norm ------------------------------------------------------------------
-def _grads(rng, scale):
-    return {"W_xh": scale * rng.standard_normal((4, 3)), "W_hh": scale * rng.standard_normal((4, 4)),
-            "b_h": scale * rng.standard_normal(4)}
+def check_clip(clip_by_global_norm, grads, max_norm, *, explain, what):
+    """Check in-place clipping by global norm and the returned norm; ``explain`` names mistakes.
 
-
-def _per_tensor(grads, max_norm):
-    out = {}
-    for k, g in grads.items():
-        n = np.sqrt(np.sum(g * g))
-        out[k] = g * (max_norm / n) if n > max_norm else g.copy()
-    return out
-
-
-def _check_clip(clip_by_global_norm, grads, max_norm, *, explain, what):
+    Book page: ``book/bptt``.
+    """
     ref = {k: g.copy() for k, g in grads.items()}
     norm_ref = _clip_global(ref, max_norm)
     mine = {k: g.copy() for k, g in grads.items()}
@@ -257,7 +220,7 @@ def _check_clip(clip_by_global_norm, grads, max_norm, *, explain, what):
         if norm_ref > max_norm:
             wrongs = {
                 "you clipped each gradient by its own norm; the global norm is sqrt(sum over ALL the gradients "
-                "of their squared entries), and one factor rescales them all": _per_tensor(grads, max_norm),
+                "of their squared entries), and one factor rescales them all": clip_per_tensor(grads, max_norm),
                 "you clipped every entry to [-max_norm, max_norm] (clipping by value); rescale all the gradients "
                 "by max_norm / global norm instead": _clip_value({k: g.copy() for k, g in grads.items()}, max_norm),
                 "the gradient arrays were not changed: rescale them in place (g *= scale) when the global norm "
@@ -283,56 +246,11 @@ def visible_clip(clip_by_global_norm):
     Book page: ``book/bptt``.
     """
     rng = np.random.default_rng(8)
-    _check_clip(clip_by_global_norm, _grads(rng, 0.1), 5.0, explain=True, what=" (norm below max_norm)")
-    _check_clip(clip_by_global_norm, _grads(rng, 3.0), 5.0, explain=True, what=" (norm above max_norm)")
-
-
-def hidden_clip(clip_by_global_norm, seed):
-    """Random gradients and thresholds, above and below the norm.
-
-    Book page: ``book/bptt``.
-    """
-    rng = np.random.default_rng(seed)
-    for scale, max_norm in ((0.05, 1.0), (2.0, 1.0), (1.0, 0.3)):
-        _check_clip(clip_by_global_norm, _grads(rng, scale), max_norm, explain=False, what="")
+    check_clip(clip_by_global_norm, random_grads(rng, 0.1), 5.0, explain=True, what=" (norm below max_norm)")
+    check_clip(clip_by_global_norm, random_grads(rng, 3.0), 5.0, explain=True, what=" (norm above max_norm)")
 
 
 # -- 2c. one training step ------------------------------------------------------------------------
-def _make_lm(cell, V, H, seed, *, momentum=0.0, lr=0.5):
-    rng = np.random.default_rng(seed)
-    model = _Sequential(cell(V, H, rng=rng), _Output(H, V, rng=rng))
-    return model, _SGD(model, lr=lr, momentum=momentum)
-
-
-def _leave_stale_gradients(model, x, y):
-    logits, _ = model.forward(x)
-    model.backward(3.0 * _cross_entropy(logits, y)[1])
-
-
-def _reference_step(model, optimizer, x, y, max_norm, variant="right"):
-    if variant != "no_zero" and variant != "zero_at_end":
-        model.zero_grad()
-    logits, _ = model.forward(x)
-    loss, d = _cross_entropy(logits, y)
-    model.backward(d)
-    grads = model.grads
-    if variant == "per_tensor":
-        for g in grads.values():
-            n = float(np.sqrt(np.sum(g * g)))
-            if n > max_norm:
-                g *= max_norm / n
-    elif variant == "params":
-        _clip_global(model.params, max_norm)
-    elif variant == "by_value":
-        _clip_value(grads, max_norm)
-    elif variant != "no_clip":
-        _clip_global(grads, max_norm)
-    optimizer.step()
-    if variant == "zero_at_end":
-        model.zero_grad()
-    return loss
-
-
 _STEP_MISTAKES = {
     "no_zero": "the gradients were not reset between steps: call model.zero_grad() at the start of every step "
                "(backward ADDS to the gradients)",
@@ -357,24 +275,22 @@ def _run_steps(step, model, optimizer, batches, max_norm, *, student):
     return losses
 
 
-def _batch(rng, N, T, V):
-    ids = rng.integers(0, V, size=(N, T + 1))
-    return _one_hot(ids[:, :-1], V), ids[:, 1:]
+def check_train_step(train_step, setup, batches, max_norm, *, stale, explain, what, variants=()):
+    """Run the student's step and the reference on identical models; compare losses and every parameter.
 
-
-def _check_train_step(train_step, setup, batches, max_norm, *, stale, explain, what, variants=()):
-    """Run the student's step and the reference on identical models; compare losses and every parameter."""
+    Book page: ``book/bptt``.
+    """
     def fresh():
         model, opt = setup()
         if stale is not None:
-            _leave_stale_gradients(model, *stale)
+            leave_stale_gradients(model, *stale)
         return model, opt
 
     model, opt = fresh()
     before = {k: v.copy() for k, v in model.params.items()}
     losses = _run_steps(train_step, model, opt, batches, max_norm, student=True)
     ref_model, ref_opt = fresh()
-    ref_losses = _run_steps(_reference_step, ref_model, ref_opt, batches, max_norm, student=False)
+    ref_losses = _run_steps(reference_train_step, ref_model, ref_opt, batches, max_norm, student=False)
     got, ref = model.params, ref_model.params
     if all(values_match(got[k], ref[k]) for k in ref):
         if not _close(losses[0], ref_losses[0]):
@@ -387,7 +303,7 @@ def _check_train_step(train_step, setup, batches, max_norm, *, stale, explain, w
                                "call optimizer.step()")
         for variant in variants:
             m, o = fresh()
-            _run_steps(lambda *a, v=variant: _reference_step(*a, variant=v), m, o, batches, max_norm, student=False)
+            _run_steps(partial(reference_train_step, variant=variant), m, o, batches, max_norm, student=False)
             wrong = m.params
             if all(values_match(got[k], wrong[k]) for k in ref):
                 raise GradingError(f"train_step: {_STEP_MISTAKES[variant]}")
@@ -406,51 +322,27 @@ def visible_train_step(train_step):
     """
     rng = np.random.default_rng(9)
     V, H, N, T = 5, 4, 2, 3
-    batches = [_batch(rng, N, T, V) for _ in range(3)]
-    stale = _batch(rng, N, T, V)
+    batches = [random_batch(rng, N, T, V) for _ in range(3)]
+    stale = random_batch(rng, N, T, V)
 
     def setup():
-        return _make_lm(_RNN, V, H, 10)
+        return make_lm(_RNN, V, H, 10)
 
-    _check_train_step(train_step, setup, batches[:1], 1e6, stale=None, explain=True,
-                      what=" (one step, max_norm too large to clip)")
-    _check_train_step(train_step, setup, batches[:2], 1e6, stale=stale, explain=True,
-                      what=" (two steps)", variants=("no_zero", "zero_at_end"))
-    _check_train_step(train_step, setup, batches, 0.05, stale=None, explain=True,
-                      what=" (three steps, max_norm=0.05)",
-                      variants=("no_clip", "per_tensor", "params", "by_value", "no_zero"))
-
-
-def hidden_train_step(train_step, seed):
-    """Three steps of a GRU and an LSTM model with momentum, leftover gradients and active clipping.
-
-    Book page: ``book/bptt``.
-    """
-    rng = np.random.default_rng(seed)
-    for cell in (_GRU, _LSTM):
-        V, H, N, T = int(rng.integers(3, 8)), int(rng.integers(2, 6)), int(rng.integers(1, 4)), int(rng.integers(2, 6))
-        batches = [_batch(rng, N, T, V) for _ in range(3)]
-        stale = _batch(rng, N, T, V)
-        model_seed = int(rng.integers(1 << 31))
-
-        def setup(cell=cell, V=V, H=H, model_seed=model_seed):
-            return _make_lm(cell, V, H, model_seed, momentum=0.9, lr=0.3)
-
-        _check_train_step(train_step, setup, batches, 0.1, stale=stale, explain=False, what="")
+    check_train_step(train_step, setup, batches[:1], 1e6, stale=None, explain=True,
+                     what=" (one step, max_norm too large to clip)")
+    check_train_step(train_step, setup, batches[:2], 1e6, stale=stale, explain=True,
+                     what=" (two steps)", variants=("no_zero", "zero_at_end"))
+    check_train_step(train_step, setup, batches, 0.05, stale=None, explain=True,
+                     what=" (three steps, max_norm=0.05)",
+                     variants=("no_clip", "per_tensor", "params", "by_value", "no_zero"))
 
 
 # -- 3a. sampling with a temperature --------------------------------------------------------------
-def _replay(choose, n, seed):
-    """``n`` samples, each ``choose(rng)``, from one generator seeded with ``seed``."""
-    rng = np.random.default_rng(seed)
-    return [choose(rng) for _ in range(n)]
+def check_sample(sample_next, logits, temperature, seed, *, explain, n=200):
+    """Replay ``n`` draws of ``sample_next`` with a seeded generator against the reference draws.
 
-
-def _draw(p):
-    return lambda rng: int(rng.choice(len(p), p=p))
-
-
-def _check_sample(sample_next, logits, temperature, seed, *, explain, n=200):
+    Book page: ``book/applications/language_model``.
+    """
     p = _softmax(logits / temperature)
 
     def student(rng):
@@ -460,13 +352,13 @@ def _check_sample(sample_next, logits, temperature, seed, *, explain, n=200):
         return int(got)
 
     try:
-        got = _replay(student, n, seed)
+        got = replay(student, n, seed)
     except GradingError as err:
         if explain and "raised" in str(err):
             raise GradingError(f"{err}; for large logits subtract the largest one before exp, and pass the "
                                "probabilities (not the logits) to rng.choice") from None
         raise
-    if got == _replay(_draw(p), n, seed):
+    if got == replay(draw_from(p), n, seed):
         return
     if explain:
         variants = {"you multiplied the logits by the temperature; divide them: softmax(logits / temperature)":
@@ -476,7 +368,7 @@ def _check_sample(sample_next, logits, temperature, seed, *, explain, n=200):
             variants["you normalised the logits; turn them into probabilities with a softmax first"] = \
                 logits / logits.sum()
         for message, q in variants.items():
-            if not np.allclose(q, p) and got == _replay(_draw(q), n, seed):
+            if not np.allclose(q, p) and got == replay(draw_from(q), n, seed):
                 raise GradingError(f"sample_next: {message}")
         if len(set(got)) == 1 and got[0] == int(np.argmax(logits)):
             raise GradingError("sample_next always returns the most likely id: draw a random sample from the "
@@ -495,44 +387,11 @@ def visible_sample_next(sample_next):
     """
     logits = np.array([1.0, 2.0, 0.5, 3.0])
     for temperature, seed in ((1.0, 11), (0.5, 12), (2.0, 13)):
-        _check_sample(sample_next, logits, temperature, seed, explain=True)
-    _check_sample(sample_next, np.array([1000.0, 1001.0, 999.0]), 0.5, 14, explain=True, n=20)
-
-
-def hidden_sample_next(sample_next, seed):
-    """Random logits and temperatures.
-
-    Book page: ``book/applications/language_model``.
-    """
-    rng = np.random.default_rng(seed)
-    for temperature in (0.3, 1.0, 1.7):
-        logits = 2.0 * rng.standard_normal(int(rng.integers(2, 12)))
-        _check_sample(sample_next, logits, temperature, int(rng.integers(1 << 31)), explain=False, n=100)
+        check_sample(sample_next, logits, temperature, seed, explain=True)
+    check_sample(sample_next, np.array([1000.0, 1001.0, 999.0]), 0.5, 14, explain=True, n=20)
 
 
 # -- 3b. generation -------------------------------------------------------------------------------
-def _generation_model(V, H, seed, cell=_GRU):
-    rng = np.random.default_rng(seed)
-    model = _Sequential(cell(V, H, rng=rng), _Output(H, V, rng=rng))
-    for name, p in model.params.items():                # larger weights: the state matters for the next id
-        p *= 4.0 if name.startswith("1.") else 2.5
-    return model
-
-
-def _generate_variant(model, prime, length, V, temperature, rng, variant):
-    logits, state = model.forward(_one_hot(np.asarray(prime)[None, :], V))
-    out = []
-    pos = 0 if variant == "first_logits" else -1
-    for _ in range(length):
-        p = _softmax(logits[0, pos] / temperature)
-        nxt = int(rng.choice(len(p), p=p))
-        out.append(nxt)
-        pos = -1
-        fed = prime[-1] if variant == "no_feedback" else nxt
-        logits, state = model.forward(_one_hot(np.array([[fed]]), V), None if variant == "no_state" else state)
-    return out
-
-
 _GENERATE_MISTAKES = {
     "no_state": "carry the state: feed each new id with the state the previous call returned "
                 "(model.forward(x, state)), otherwise the model forgets everything before it",
@@ -541,11 +400,15 @@ _GENERATE_MISTAKES = {
 }
 
 
-def _check_generate(generate, model_args, prime, length, temperature, seed, *, explain):
+def check_generate(generate, model_args, prime, length, temperature, seed, *, explain):
+    """Check ``generate`` on a seeded model (``generation_model(*model_args)``) by replaying the reference.
+
+    Book page: ``book/applications/language_model``.
+    """
     V = model_args[0]
-    ref = _sample(_generation_model(*model_args), prime, length, vocab_size=V, rng=np.random.default_rng(seed),
+    ref = _sample(generation_model(*model_args), prime, length, vocab_size=V, rng=np.random.default_rng(seed),
                   temperature=temperature)
-    got = call_student("generate", generate, _generation_model(*model_args), list(prime), length, V, temperature,
+    got = call_student("generate", generate, generation_model(*model_args), list(prime), length, V, temperature,
                        np.random.default_rng(seed), forbidden=FORBIDDEN)
     if isinstance(got, np.ndarray):
         if got.ndim != 1 or not np.issubdtype(got.dtype, np.integer):
@@ -562,8 +425,8 @@ def _check_generate(generate, model_args, prime, length, temperature, seed, *, e
         return
     if explain:
         for variant, message in _GENERATE_MISTAKES.items():
-            wrong = _generate_variant(_generation_model(*model_args), prime, length, V, temperature,
-                                      np.random.default_rng(seed), variant)
+            wrong = generate_variant(generation_model(*model_args), prime, length, V, temperature,
+                                     np.random.default_rng(seed), variant)
             if wrong != ref and got == wrong:
                 raise GradingError(f"generate: {message}")
     raise GradingError("generate: the generated ids are wrong"
@@ -576,33 +439,11 @@ def visible_generate(generate):
 
     Book page: ``book/applications/language_model``.
     """
-    _check_generate(generate, (6, 5, 15), [0, 3, 1], 30, 1.0, 16, explain=True)
-    _check_generate(generate, (6, 5, 15), [2], 10, 0.7, 17, explain=True)
-
-
-def hidden_generate(generate, seed):
-    """Random sizes, primes, lengths and temperatures; GRU and LSTM models.
-
-    Book page: ``book/applications/language_model``.
-    """
-    rng = np.random.default_rng(seed)
-    for cell in (_GRU, _LSTM):
-        V, H = int(rng.integers(3, 10)), int(rng.integers(2, 7))
-        prime = [int(i) for i in rng.integers(0, V, size=int(rng.integers(1, 6)))]
-        _check_generate(generate, (V, H, int(rng.integers(1 << 31)), cell), prime, int(rng.integers(5, 25)),
-                        float(rng.uniform(0.5, 1.5)), int(rng.integers(1 << 31)), explain=False)
+    check_generate(generate, (6, 5, 15), [0, 3, 1], 30, 1.0, 16, explain=True)
+    check_generate(generate, (6, 5, 15), [2], 10, 0.7, 17, explain=True)
 
 
 # -- 4. training on the corpus --------------------------------------------------------------------
-def _corpus_split(held_out_first):
-    text = _tiny_corpus()
-    vocab = _CharVocab(text)
-    ids = vocab.encode(text)
-    cut = int(round(0.1 * len(ids))) if held_out_first else int(round(0.9 * len(ids)))
-    train, held = (ids[cut:], ids[:cut]) if held_out_first else (ids[:cut], ids[cut:])
-    return train, held, vocab.size
-
-
 def held_out_cross_entropy(model, held_ids, V):
     """Mean cross-entropy (nats per character) of predicting ``held_ids[1:]`` from ``held_ids[:-1]``.
 
@@ -624,31 +465,16 @@ def held_out_cross_entropy(model, held_ids, V):
     return float(_cross_entropy(logits, held_ids[None, 1:])[0])
 
 
-def unigram_cross_entropy(train_ids, held_ids, V):
-    """Cross-entropy of ``held_ids[1:]`` under the training text's add-one-smoothed character frequencies.
+def check_training(train_char_lm, held_out_first, seed, *, show):
+    """Train with ``train_char_lm`` within the time limit and beat the unigram baseline on held-out text.
 
     Book page: ``book/applications/language_model``.
     """
-    counts = np.bincount(train_ids, minlength=V) + 1.0
-    return -float(np.mean(np.log(counts / counts.sum())[held_ids[1:]]))
-
-
-def _elapsed(start, cpu_start):
-    """Seconds since ``start``: the smaller of wall-clock and CPU time.
-
-    The grading machine may be shared (wall-clock time then overstates the work)
-    and numpy may run threads (CPU time then overstates it); the smaller of the two
-    is fair in both cases.
-    """
-    return min(time.perf_counter() - start, time.process_time() - cpu_start)
-
-
-def _check_training(train_char_lm, held_out_first, seed, *, show):
-    train, held, V = _corpus_split(held_out_first)
+    train, held, V = corpus_split(held_out_first)
     start, cpu_start = time.perf_counter(), time.process_time()
     model = call_student("train_char_lm", train_char_lm, train, V, rng=np.random.default_rng(seed),
                          forbidden=FORBIDDEN)
-    seconds = _elapsed(start, cpu_start)
+    seconds = elapsed(start, cpu_start)
     if not isinstance(model, _Module):
         raise GradingError(f"train_char_lm must return the trained rnncourse model (a Module such as a "
                            f"Sequential), got {type(model).__name__}")
@@ -670,21 +496,4 @@ def visible_char_lm(train_char_lm):
 
     Book page: ``book/applications/language_model``.
     """
-    _check_training(train_char_lm, False, 0, show=True)
-
-
-def hidden_char_lm(train_char_lm, seed):
-    """Train on the last 90% of the corpus, score the first 10%.
-
-    Book page: ``book/applications/language_model``.
-    """
-    _check_training(train_char_lm, True, seed, show=False)
-
-
-# -- 5. concept check -----------------------------------------------------------------------------
-def check_concept(name, answer, digest, choices=("A", "B", "C", "D")):
-    """A multiple-choice concept question; the right answer is stored only as a digest.
-
-    Book page: ``book/applications/language_model``.
-    """
-    check_choice_answer(name, answer, digest, choices)
+    check_training(train_char_lm, False, 0, show=True)

@@ -40,7 +40,7 @@
 # %% nbgrader={"grade": false, "grade_id": "setup", "locked": true, "schema_version": 3, "solution": false, "task": false}
 import numpy as np
 from rnncourse.datasets import noisy_periodic_series
-from rnncourse.grading import forecasting as grader
+from rnncourse.grading import a06_forecasting as checks
 from rnncourse.cells.gru import GRU
 from rnncourse.core.module import Sequential
 from rnncourse.core.optim import Adam
@@ -90,9 +90,10 @@ def make_windows(series, window, horizon):
     ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "windows_test", "locked": true, "points": 3, "schema_version": 3, "solution": false, "task": false}
-grader.visible_make_windows(make_windows)
+checks.visible_make_windows(make_windows)
 ### BEGIN HIDDEN TESTS
-grader.hidden_make_windows(make_windows, seed=601)
+from graders import a06_forecasting as hidden_tests
+hidden_tests.hidden_make_windows(make_windows, seed=601)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -138,15 +139,17 @@ def standardize(train, test):
     ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "split_test", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
-grader.visible_split(split_series)
+checks.visible_split(split_series)
 ### BEGIN HIDDEN TESTS
-grader.hidden_split(split_series, seed=602)
+from graders import a06_forecasting as hidden_tests
+hidden_tests.hidden_split(split_series, seed=602)
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "scaling_test", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
-grader.visible_standardize(standardize)
+checks.visible_standardize(standardize)
 ### BEGIN HIDDEN TESTS
-grader.hidden_standardize(standardize, seed=603)
+from graders import a06_forecasting as hidden_tests
+hidden_tests.hidden_standardize(standardize, seed=603)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -189,9 +192,10 @@ def seasonal_naive_forecast(window, steps, period):
     ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "baselines_test", "locked": true, "points": 3, "schema_version": 3, "solution": false, "task": false}
-grader.visible_baselines(naive_forecast, seasonal_naive_forecast)
+checks.visible_baselines(naive_forecast, seasonal_naive_forecast)
 ### BEGIN HIDDEN TESTS
-grader.hidden_baselines(naive_forecast, seasonal_naive_forecast, seed=604)
+from graders import a06_forecasting as hidden_tests
+hidden_tests.hidden_baselines(naive_forecast, seasonal_naive_forecast, seed=604)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -221,9 +225,10 @@ def recursive_forecast(predict_one, window, steps):
     ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "recursive_test", "locked": true, "points": 3, "schema_version": 3, "solution": false, "task": false}
-grader.visible_recursive(recursive_forecast)
+checks.visible_recursive(recursive_forecast)
 ### BEGIN HIDDEN TESTS
-grader.hidden_recursive(recursive_forecast, seed=605)
+from graders import a06_forecasting as hidden_tests
+hidden_tests.hidden_recursive(recursive_forecast, seed=605)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -242,9 +247,10 @@ def mse_at_horizon(forecast, truth, k):
     ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "metric_test", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
-grader.visible_metric(mse_at_horizon)
+checks.visible_metric(mse_at_horizon)
 ### BEGIN HIDDEN TESTS
-grader.hidden_metric(mse_at_horizon, seed=606)
+from graders import a06_forecasting as hidden_tests
+hidden_tests.hidden_metric(mse_at_horizon, seed=606)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -322,9 +328,10 @@ for name, row in report.items():
     print(f"{name:9s} MSE at horizon 1: {row[1]:.4f}   at horizon {HORIZON}: {row[HORIZON]:.4f}  (degrees^2)")
 
 # %% nbgrader={"grade": true, "grade_id": "report_test", "locked": true, "points": 3, "schema_version": 3, "solution": false, "task": false}
-grader.visible_report(report, predict_one)
+checks.visible_report(report, predict_one)
 ### BEGIN HIDDEN TESTS
-grader.hidden_report(predict_one, seed=607)
+from graders import a06_forecasting as hidden_tests
+hidden_tests.hidden_report(predict_one, seed=607)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -367,11 +374,13 @@ answer_q2 = "C"
 # %% nbgrader={"grade": true, "grade_id": "concept_q1_test", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 assert answer_q1 in ("A", "B", "C", "D"), 'answer with "A", "B", "C" or "D"'
 ### BEGIN HIDDEN TESTS
-grader.check_concept("answer_q1", answer_q1, "a3de5e84412fcadbf92609663966cd5ae8f196cbe489f78739f49d5881fb7c75")
+from graders import a06_forecasting as hidden_tests
+hidden_tests.check_concept("answer_q1", answer_q1, "a3de5e84412fcadbf92609663966cd5ae8f196cbe489f78739f49d5881fb7c75")
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "concept_q2_test", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 assert answer_q2 in ("A", "B", "C", "D"), 'answer with "A", "B", "C" or "D"'
 ### BEGIN HIDDEN TESTS
-grader.check_concept("answer_q2", answer_q2, "879c991b5c56c5fda016d9c259db06c3cb4a57cb57d6a597a9703e5dd4aa092d")
+from graders import a06_forecasting as hidden_tests
+hidden_tests.check_concept("answer_q2", answer_q2, "879c991b5c56c5fda016d9c259db06c3cb4a57cb57d6a597a9703e5dd4aa092d")
 ### END HIDDEN TESTS

@@ -36,7 +36,7 @@
 
 # %% nbgrader={"grade": false, "grade_id": "setup", "locked": true, "schema_version": 3, "solution": false, "task": false}
 import numpy as np
-from rnncourse.grading import classification as grader
+from rnncourse.grading import a04_sentiment as checks
 
 # %% [markdown]
 # ## 1. Reading in both directions (4 points)
@@ -75,9 +75,10 @@ def bidirectional_forward(x, forward_fn, backward_fn):
     ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "bidirectional_test", "locked": true, "points": 4, "schema_version": 3, "solution": false, "task": false}
-grader.visible_bidirectional(bidirectional_forward)
+checks.visible_bidirectional(bidirectional_forward)
 ### BEGIN HIDDEN TESTS
-grader.hidden_bidirectional(bidirectional_forward, seed=41)
+from graders import a04_sentiment as hidden_tests
+hidden_tests.hidden_bidirectional(bidirectional_forward, seed=41)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -106,9 +107,10 @@ def masked_mean_pool(h, mask):
     ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "pool_test", "locked": true, "points": 3, "schema_version": 3, "solution": false, "task": false}
-grader.visible_masked_mean_pool(masked_mean_pool)
+checks.visible_masked_mean_pool(masked_mean_pool)
 ### BEGIN HIDDEN TESTS
-grader.hidden_masked_mean_pool(masked_mean_pool, seed=42)
+from graders import a04_sentiment as hidden_tests
+hidden_tests.hidden_masked_mean_pool(masked_mean_pool, seed=42)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -140,9 +142,10 @@ def deep_rnn_forward(x, layers):
     ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "deep_test", "locked": true, "points": 4, "schema_version": 3, "solution": false, "task": false}
-grader.visible_deep_rnn(deep_rnn_forward)
+checks.visible_deep_rnn(deep_rnn_forward)
 ### BEGIN HIDDEN TESTS
-grader.hidden_deep_rnn(deep_rnn_forward, seed=43)
+from graders import a04_sentiment as hidden_tests
+hidden_tests.hidden_deep_rnn(deep_rnn_forward, seed=43)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -228,15 +231,17 @@ def train_sentiment(sentences, labels, *, bidirectional, rng):
     ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "sentiment_bidirectional_test", "locked": true, "points": 4, "schema_version": 3, "solution": false, "task": false}
-grader.visible_sentiment(train_sentiment, bidirectional=True)
+checks.visible_sentiment(train_sentiment, bidirectional=True)
 ### BEGIN HIDDEN TESTS
-grader.hidden_sentiment(train_sentiment, seed=44, bidirectional=True)
+from graders import a04_sentiment as hidden_tests
+hidden_tests.hidden_sentiment(train_sentiment, seed=44, bidirectional=True)
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "sentiment_forward_test", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
-grader.visible_sentiment(train_sentiment, bidirectional=False)
+checks.visible_sentiment(train_sentiment, bidirectional=False)
 ### BEGIN HIDDEN TESTS
-grader.hidden_sentiment(train_sentiment, seed=45, bidirectional=False)
+from graders import a04_sentiment as hidden_tests
+hidden_tests.hidden_sentiment(train_sentiment, seed=45, bidirectional=False)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -268,5 +273,6 @@ answer_q1 = "C"
 # %% nbgrader={"grade": true, "grade_id": "concept_test", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
 assert answer_q1 in ("A", "B", "C", "D"), 'answer with "A", "B", "C" or "D"'
 ### BEGIN HIDDEN TESTS
-grader.check_concept("answer_q1", answer_q1, "879c991b5c56c5fda016d9c259db06c3cb4a57cb57d6a597a9703e5dd4aa092d")
+from graders import a04_sentiment as hidden_tests
+hidden_tests.check_concept("answer_q1", answer_q1, "879c991b5c56c5fda016d9c259db06c3cb4a57cb57d6a597a9703e5dd4aa092d")
 ### END HIDDEN TESTS

@@ -2,7 +2,9 @@
 
 Taught on the book page *For instructors* (``book/instructors``).
 
-Configured in ``assignments/nbgrader_config.py``:
+Configured in ``assignments/nbgrader_config.py`` as ``graders.preprocessors.ResilientExecute``
+and ``graders.preprocessors.DeduplicateCells`` (this module belongs to the course
+directory, not to the ``rnncourse`` package, which does not depend on nbgrader):
 
 * :class:`ResilientExecute` replaces nbgrader's ``Execute``. When a cell kills the
   Python kernel (``os._exit``, a crash in C code, running out of memory), nbgrader

@@ -40,7 +40,7 @@
 
 # %% nbgrader={"grade": false, "grade_id": "setup", "locked": true, "schema_version": 3, "solution": false, "task": false}
 import numpy as np
-from rnncourse.grading import language_model as grader
+from rnncourse.grading import a05_char_lm as checks
 
 # %% [markdown]
 # ## 1. Characters to ids, and training pairs (4 points)
@@ -82,9 +82,10 @@ def decode(ids, vocab):
     ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "vocab_test", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
-grader.visible_vocabulary(build_vocab, encode, decode)
+checks.visible_vocabulary(build_vocab, encode, decode)
 ### BEGIN HIDDEN TESTS
-grader.hidden_vocabulary(build_vocab, encode, decode, seed=51)
+from graders import a05_char_lm as hidden_tests
+hidden_tests.hidden_vocabulary(build_vocab, encode, decode, seed=51)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -118,9 +119,10 @@ def make_lm_pairs(ids, seq_len):
     ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "pairs_test", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
-grader.visible_lm_pairs(make_lm_pairs)
+checks.visible_lm_pairs(make_lm_pairs)
 ### BEGIN HIDDEN TESTS
-grader.hidden_lm_pairs(make_lm_pairs, seed=52)
+from graders import a05_char_lm as hidden_tests
+hidden_tests.hidden_lm_pairs(make_lm_pairs, seed=52)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -157,9 +159,10 @@ def softmax_cross_entropy(logits, y):
     ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "loss_test", "locked": true, "points": 3, "schema_version": 3, "solution": false, "task": false}
-grader.visible_cross_entropy(softmax_cross_entropy)
+checks.visible_cross_entropy(softmax_cross_entropy)
 ### BEGIN HIDDEN TESTS
-grader.hidden_cross_entropy(softmax_cross_entropy, seed=53)
+from graders import a05_char_lm as hidden_tests
+hidden_tests.hidden_cross_entropy(softmax_cross_entropy, seed=53)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -190,9 +193,10 @@ def clip_by_global_norm(grads, max_norm):
     ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "clip_test", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
-grader.visible_clip(clip_by_global_norm)
+checks.visible_clip(clip_by_global_norm)
 ### BEGIN HIDDEN TESTS
-grader.hidden_clip(clip_by_global_norm, seed=54)
+from graders import a05_char_lm as hidden_tests
+hidden_tests.hidden_clip(clip_by_global_norm, seed=54)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -233,9 +237,10 @@ def train_step(model, optimizer, x, y, max_norm=5.0):
     ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "step_test", "locked": true, "points": 4, "schema_version": 3, "solution": false, "task": false}
-grader.visible_train_step(train_step)
+checks.visible_train_step(train_step)
 ### BEGIN HIDDEN TESTS
-grader.hidden_train_step(train_step, seed=55)
+from graders import a05_char_lm as hidden_tests
+hidden_tests.hidden_train_step(train_step, seed=55)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -268,9 +273,10 @@ def sample_next(logits, temperature, rng):
     ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "sample_test", "locked": true, "points": 3, "schema_version": 3, "solution": false, "task": false}
-grader.visible_sample_next(sample_next)
+checks.visible_sample_next(sample_next)
 ### BEGIN HIDDEN TESTS
-grader.hidden_sample_next(sample_next, seed=56)
+from graders import a05_char_lm as hidden_tests
+hidden_tests.hidden_sample_next(sample_next, seed=56)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -303,9 +309,10 @@ def generate(model, prime_ids, length, vocab_size, temperature, rng):
     ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "generate_test", "locked": true, "points": 3, "schema_version": 3, "solution": false, "task": false}
-grader.visible_generate(generate)
+checks.visible_generate(generate)
 ### BEGIN HIDDEN TESTS
-grader.hidden_generate(generate, seed=57)
+from graders import a05_char_lm as hidden_tests
+hidden_tests.hidden_generate(generate, seed=57)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -370,9 +377,10 @@ for temperature in (0.5, 1.0):
     print("The keeper" + decode(new_ids, story_vocab))
 
 # %% nbgrader={"grade": true, "grade_id": "train_test", "locked": true, "points": 3, "schema_version": 3, "solution": false, "task": false}
-grader.visible_char_lm(train_char_lm)
+checks.visible_char_lm(train_char_lm)
 ### BEGIN HIDDEN TESTS
-grader.hidden_char_lm(train_char_lm, seed=58)
+from graders import a05_char_lm as hidden_tests
+hidden_tests.hidden_char_lm(train_char_lm, seed=58)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -399,5 +407,6 @@ answer_q1 = "D"
 # %% nbgrader={"grade": true, "grade_id": "concept_test", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
 assert answer_q1 in ("A", "B", "C", "D"), 'answer with "A", "B", "C" or "D"'
 ### BEGIN HIDDEN TESTS
-grader.check_concept("answer_q1", answer_q1, "cdd73cf438fcd9a097f2d00f9e9485b4061361eb68227e6ec2b0291ecd229be2")
+from graders import a05_char_lm as hidden_tests
+hidden_tests.check_concept("answer_q1", answer_q1, "cdd73cf438fcd9a097f2d00f9e9485b4061361eb68227e6ec2b0291ecd229be2")
 ### END HIDDEN TESTS

@@ -33,7 +33,7 @@
 
 # %% nbgrader={"grade": false, "grade_id": "setup", "locked": true, "schema_version": 3, "solution": false, "task": false}
 import numpy as np
-from rnncourse.grading import forward as grader
+from rnncourse.grading import a01_rnn_forward as checks
 
 # %% [markdown]
 # ## 1. The activation (2 points)
@@ -52,9 +52,10 @@ def tanh(a):
     ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "tanh_test", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
-grader.visible_tanh(tanh)
+checks.visible_tanh(tanh)
 ### BEGIN HIDDEN TESTS
-grader.hidden_tanh(tanh, seed=11)
+from graders import a01_rnn_forward as hidden_tests
+hidden_tests.hidden_tanh(tanh, seed=11)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -74,9 +75,10 @@ def rnn_step_forward(x, h_prev, W_xh, W_hh, b_h):
     ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "step_test", "locked": true, "points": 4, "schema_version": 3, "solution": false, "task": false}
-grader.visible_rnn_step(rnn_step_forward)
+checks.visible_rnn_step(rnn_step_forward)
 ### BEGIN HIDDEN TESTS
-grader.hidden_rnn_step(rnn_step_forward, seed=2024)
+from graders import a01_rnn_forward as hidden_tests
+hidden_tests.hidden_rnn_step(rnn_step_forward, seed=2024)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -100,9 +102,10 @@ def rnn_forward(x, h0, W_xh, W_hh, b_h):
     ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "sequence_test", "locked": true, "points": 4, "schema_version": 3, "solution": false, "task": false}
-grader.visible_rnn_sequence(rnn_forward)
+checks.visible_rnn_sequence(rnn_forward)
 ### BEGIN HIDDEN TESTS
-grader.hidden_rnn_sequence(rnn_forward, seed=77)
+from graders import a01_rnn_forward as hidden_tests
+hidden_tests.hidden_rnn_sequence(rnn_forward, seed=77)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -129,15 +132,17 @@ def softmax(z):
     ### END SOLUTION
 
 # %% nbgrader={"grade": true, "grade_id": "output_test", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
-grader.visible_output(output_forward)
+checks.visible_output(output_forward)
 ### BEGIN HIDDEN TESTS
-grader.hidden_output(output_forward, seed=5)
+from graders import a01_rnn_forward as hidden_tests
+hidden_tests.hidden_output(output_forward, seed=5)
 ### END HIDDEN TESTS
 
 # %% nbgrader={"grade": true, "grade_id": "softmax_test", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
-grader.visible_softmax(softmax)
+checks.visible_softmax(softmax)
 ### BEGIN HIDDEN TESTS
-grader.hidden_softmax(softmax, seed=6)
+from graders import a01_rnn_forward as hidden_tests
+hidden_tests.hidden_softmax(softmax, seed=6)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -163,7 +168,8 @@ print("h1 =", h1, " h2 =", h2)
 # %% nbgrader={"grade": true, "grade_id": "example_test", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
 assert np.shape(h1) == (2,) and np.shape(h2) == (2,), "h1 and h2 must each hold the two hidden units"
 ### BEGIN HIDDEN TESTS
-grader.check_worked_example(h1, h2)
+from graders import a01_rnn_forward as hidden_tests
+hidden_tests.check_worked_example(h1, h2)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -187,5 +193,6 @@ answer_q1 = "B"
 # %% nbgrader={"grade": true, "grade_id": "concept_test", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
 assert answer_q1 in ("A", "B", "C", "D"), 'answer with "A", "B", "C" or "D"'
 ### BEGIN HIDDEN TESTS
-grader.check_concept("answer_q1", answer_q1, "a3de5e84412fcadbf92609663966cd5ae8f196cbe489f78739f49d5881fb7c75")
+from graders import a01_rnn_forward as hidden_tests
+hidden_tests.check_concept("answer_q1", answer_q1, "a3de5e84412fcadbf92609663966cd5ae8f196cbe489f78739f49d5881fb7c75")
 ### END HIDDEN TESTS
