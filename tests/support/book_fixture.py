@@ -10,7 +10,7 @@ so the developer's ``_build/`` and its execution cache are neither read nor touc
 
 Use it from a test module with::
 
-    from book_fixture import built_book  # noqa: F401  (a pytest fixture)
+    from support.book_fixture import built_book  # noqa: F401  (a pytest fixture)
 
 The build is cached in this module, not only by pytest's session scope: a
 session fixture imported into two test modules is registered twice, and the
@@ -27,9 +27,10 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-# assignments/: the book publishes the student versions generated from it
-BOOK_SOURCES = ("_config.yml", "_toc.yml", "book", "assignments")
+ROOT = Path(__file__).resolve().parents[2]          # tests/support/ -> the repository
+# assignments/: the book publishes the student versions generated from it;
+# rnncourse/ and tests/: book/extending.md checks that the paths it names exist
+BOOK_SOURCES = ("_config.yml", "_toc.yml", "book", "assignments", "rnncourse", "tests")
 BUILD_TIMEOUT = 900  # seconds; a cold build of the whole book on 2 cores takes a few minutes
 
 
@@ -60,7 +61,7 @@ def _copy_book_sources(dest: Path) -> None:
         src = ROOT / name
         if src.is_dir():
             shutil.copytree(src, dest / name,
-                            ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "_build",
+                            ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "_build", ".pytest_cache",
                                                           "release", "submitted", "autograded", "feedback",
                                                           "gradebook.db", "grades.csv"))
         else:

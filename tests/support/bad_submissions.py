@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-ASSIGNMENT = "01_rnn_forward"
+ASSIGNMENT = "a01_rnn_forward"
 MAX_SCORE = 18.0
 
 
@@ -92,7 +92,7 @@ CORPUS = [
 
 
 def write(corpus_dir, source_nb: dict) -> None:
-    """Write every case under ``corpus_dir/submitted/<name>/01_rnn_forward/``."""
+    """Write every case under ``corpus_dir/submitted/<name>/a01_rnn_forward/``."""
     for bad in CORPUS:
         folder = corpus_dir / "submitted" / bad.name / ASSIGNMENT
         folder.mkdir(parents=True, exist_ok=True)

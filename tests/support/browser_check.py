@@ -9,8 +9,8 @@ and writes the findings as JSON into its own DOM, which ``--dump-dom`` prints.
 
 Command line (for looking at a page by hand)::
 
-    python tests/browser_check.py screenshot _build/html book/math.html /tmp/math.png
-    python tests/browser_check.py check _build/html book/math.html book/first_rnn.html
+    python tests/support/browser_check.py screenshot _build/html book/math.html /tmp/math.png
+    python tests/support/browser_check.py check _build/html book/math.html book/first_rnn.html
 """
 from __future__ import annotations
 
