@@ -16,11 +16,16 @@ defined in more than one page. Measurements that a page plots belong to
   package, its docstring cut to the summary line, optionally only an excerpt;
   :func:`show_source` shows it as a highlighted code block;
 - timing: :func:`best_of` (smallest wall-clock time, in milliseconds) and
-  :func:`median_seconds` (median wall-clock time, in seconds) of repeated calls.
+  :func:`median_seconds` (median wall-clock time, in seconds) of repeated calls;
+- the course: :func:`course_checkout` finds the repository around a page, so that a
+  page which reads the course directory still runs when downloaded on its own;
+- text: :func:`glue` keeps a computed value for the page's prose (myst-nb's
+  ``glue`` when the book is built; in a downloaded page notebook it only shows it).
 
 Everything is computed when the page is built, so the numbers shown are the
 ones the code produced. The ``show_*`` functions need IPython (the pages run in a
-Jupyter kernel); the others return plain strings and numbers.
+Jupyter kernel), which is imported when they are first called, not with this module:
+IPython is not a dependency of the package. The others return plain strings and numbers.
 """
 from __future__ import annotations
 
@@ -31,14 +36,39 @@ import numbers
 import textwrap
 import time
 from collections.abc import Callable, Mapping
+from pathlib import Path
 
 import numpy as np
-from IPython.display import HTML, Markdown, display
 
 from .core.checks import check_positive_int
 
 __all__ = ["html_table", "show_table", "preformatted", "format_metric", "show_metrics",
-           "source_text", "show_source", "best_of", "median_seconds"]
+           "source_text", "show_source", "best_of", "median_seconds", "course_checkout", "glue"]
+
+
+def _ipython_display():
+    """``IPython.display``, imported on first use (IPython comes with Jupyter, not with rnncourse)."""
+    try:
+        import IPython.display
+    except ImportError as err:
+        raise ImportError("rnncourse.pages shows its results in Jupyter, and IPython is not installed: "
+                          "run the page in Jupyter (pip install jupyterlab)") from err
+    return IPython.display
+
+
+def display(*objs, **kwargs):
+    """``IPython.display.display`` (IPython imported on first use)."""
+    return _ipython_display().display(*objs, **kwargs)
+
+
+def HTML(data):      # noqa: N802 (IPython's name)
+    """``IPython.display.HTML`` (IPython imported on first use)."""
+    return _ipython_display().HTML(data)
+
+
+def Markdown(data):  # noqa: N802 (IPython's name)
+    """``IPython.display.Markdown`` (IPython imported on first use)."""
+    return _ipython_display().Markdown(data)
 
 _ALIGN = {"l": "left", "c": "center", "r": "right"}
 
@@ -157,7 +187,7 @@ def show_table(header, rows, *, caption=None, align=None, escape=True) -> None:
     display(HTML(html_table(header, rows, caption=caption, align=align, escape=escape)))
 
 
-def preformatted(text) -> HTML:
+def preformatted(text):
     """Text for a table cell, shown verbatim: spaces and line breaks kept, long lines wrapped.
 
     Parameters
@@ -374,25 +404,78 @@ def best_of(fn: Callable[[], object], repeats=5) -> float:
 def median_seconds(fn: Callable[[], object], repeats=7) -> float:
     """Median wall-clock time of several calls, in seconds (robust to one slow run).
 
-    Parameters
-    ----------
-    fn : callable
-        Called ``repeats`` times without arguments; its result is ignored.
-    repeats : int
-        Number of calls, at least 1.
+    ``fn`` and ``repeats`` (at least 1) are as for :func:`best_of`, and so are the errors.
 
     Returns
     -------
     float
         The median duration in seconds.
 
-    Raises
-    ------
-    TypeError
-        ``fn`` is not callable, or ``repeats`` is not an int.
-    ValueError
-        ``repeats`` is smaller than 1.
-
     Book page: ``book/limitations``.
     """
     return float(np.median(_wall_times(fn, repeats)))
+
+
+# ---------------------------------------------------------------------------
+# text
+# ---------------------------------------------------------------------------
+def glue(name, value, display=True) -> None:
+    """Keep ``value`` under ``name`` for the page's text, where a ``{glue:text}`` role shows it.
+
+    When the book is built, this is myst-nb's ``glue`` (the page's prose then quotes the
+    value the code computed). In a page downloaded as a notebook, where myst-nb is not
+    installed and nothing reads the stored value, it only shows ``value`` when
+    ``display`` is true, as myst-nb's ``glue`` does.
+
+    Parameters
+    ----------
+    name : str
+        The key that the page's ``{glue:text}`` roles name.
+    value : object
+        The value (a number, a string, a figure, ...).
+    display : bool
+        Whether to show the value in the cell's output as well.
+
+    Book page: ``book/math``.
+    """
+    try:
+        from myst_nb import glue as myst_nb_glue
+    except ImportError:
+        if display:
+            _ipython_display().display(value)
+        return
+    myst_nb_glue(name, value, display)
+
+
+# ---------------------------------------------------------------------------
+# the course
+# ---------------------------------------------------------------------------
+def course_checkout(start=".") -> Path | None:
+    """The root of the course's repository that ``start`` lies in, or None outside one.
+
+    A page of the book runs in its own folder of the repository (``book/`` or a
+    subfolder) while the book is built, and a few pages read the course directory
+    there (the assignments' notebooks, the files named on *Extending the course*). The
+    same page downloaded as a notebook runs wherever the reader saved it, with no
+    repository around: such a page asks this function and, on None, shows what it can
+    without the repository instead of failing.
+
+    Parameters
+    ----------
+    start : str or path-like
+        Where to start looking (default: the working directory, i.e. the page's folder).
+
+    Returns
+    -------
+    pathlib.Path or None
+        The nearest of ``start`` and its parents that holds ``_toc.yml``, the package
+        folder ``rnncourse/`` and ``assignments/nbgrader_config.py``.
+
+    Book page: ``book/assignments``.
+    """
+    here = Path(start).resolve()
+    for folder in (here, *here.parents):
+        if ((folder / "_toc.yml").is_file() and (folder / "rnncourse" / "__init__.py").is_file()
+                and (folder / "assignments" / "nbgrader_config.py").is_file()):
+            return folder
+    return None

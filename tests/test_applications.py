@@ -32,6 +32,13 @@ def _check_result(r, name):
     assert name in r.summary()
 
 
+def _trained(name):
+    """The application ``name`` trained with its defaults, its result checked by :func:`_check_result`."""
+    r = getattr(apps, name)()
+    _check_result(r, name)
+    return r
+
+
 # -- helpers ------------------------------------------------------------------
 def test_collapse_repeats_merges_runs_then_drops_blank():
     # merging first: the blank between the two 3s keeps them apart
@@ -58,7 +65,7 @@ def test_one_seed_makes_a_run_reproducible():
 def test_every_public_name_says_which_book_page_teaches_it():
     pages = {"char_language_model": "language_model", "bed_exit": "monitoring",
              "memory_comparison": None, "ComparisonResult": None, "AppResult": None,
-             "collapse_repeats": "speech", "edit_distance": "speech"}
+             "collapse_repeats": "speech", "edit_distance": "speech", "attention_comparison": "translation"}
     for name in apps.__all__:
         doc = getattr(apps, name).__doc__
         assert "Book page: ``book/" in doc, name
@@ -82,8 +89,7 @@ def test_bad_arguments_name_themselves():
 # -- applications -------------------------------------------------------------
 def test_char_language_model_beats_the_unigram_baseline():
     # measured held-out nats/char, seeds 0/1/2: 1.78, 1.78, 1.72; unigram 2.90 (4.18 bits)
-    r = apps.char_language_model()
-    _check_result(r, "char_language_model")
+    r = _trained("char_language_model")
     m = r.metrics
     assert m["test_nats_per_char"] < 0.75 * m["unigram_nats_per_char"]
     assert m["test_bits_per_char"] == pytest.approx(m["test_nats_per_char"] / np.log(2))
@@ -94,9 +100,7 @@ def test_char_language_model_beats_the_unigram_baseline():
 def test_sentiment_rnn_reads_word_order_a_bag_of_words_cannot():
     # measured accuracy 1.00/1.00/1.00 (also on sentences unseen in training);
     # bag of words 0.65/0.62/0.68, on "but" sentences 0.44/0.48/0.57
-    r = apps.sentiment()
-    _check_result(r, "sentiment")
-    m = r.metrics
+    m = _trained("sentiment").metrics
     assert m["accuracy"] >= 0.95
     assert m["accuracy_unseen"] >= 0.9
     assert m["bow_accuracy"] <= 0.8
@@ -105,9 +109,7 @@ def test_sentiment_rnn_reads_word_order_a_bag_of_words_cannot():
 
 def test_translation_generalises_to_numbers_never_seen():
     # measured exact match 0.970/0.995/0.955, token accuracy 0.993/1.000/0.983 (200 unseen numbers)
-    r = apps.translation()
-    _check_result(r, "translation")
-    m = r.metrics
+    m = _trained("translation").metrics
     assert m["exact_match"] >= 0.85
     assert m["token_accuracy"] >= 0.93
     assert m["n_train"] + m["n_test"] == 1000
@@ -117,8 +119,7 @@ def test_forecasting_beats_naive_and_seasonal_naive():
     # measured test MSE at horizon 1: model 0.0130/0.0136/0.0134, naive 0.566/0.557/0.569,
     # seasonal naive 0.0205/0.0245/0.0211 (noise floor 0.01); horizon 10: model 0.0117/0.0123/0.0114,
     # naive 3.46/3.39/3.46, seasonal naive 0.0206/0.0238/0.0210
-    r = apps.forecasting()
-    _check_result(r, "forecasting")
+    r = _trained("forecasting")
     m = r.metrics
     for h in (1, 10):
         assert m[f"mse_model_h{h}"] < 0.1 * m[f"mse_naive_h{h}"]
@@ -131,9 +132,7 @@ def test_forecasting_beats_naive_and_seasonal_naive():
 def test_speech_labels_frames_and_recovers_the_phoneme_sequence():
     # measured frame accuracy 0.995/0.998/0.998, sequence accuracy 0.98/0.99/0.99,
     # phoneme error rate 0.005/0.003/0.003; majority class 0.21/0.23/0.18
-    r = apps.speech()
-    _check_result(r, "speech")
-    m = r.metrics
+    m = _trained("speech").metrics
     assert m["frame_accuracy"] >= 0.95
     assert m["sequence_accuracy"] >= 0.85
     assert m["phoneme_error_rate"] <= 0.05
@@ -142,8 +141,7 @@ def test_speech_labels_frames_and_recovers_the_phoneme_sequence():
 
 def test_handwriting_classifies_digits_from_strokes():
     # measured accuracy 0.990/1.000/0.980; most frequent digit 0.11/0.11/0.11
-    r = apps.handwriting()
-    _check_result(r, "handwriting")
+    r = _trained("handwriting")
     assert r.metrics["accuracy"] >= 0.9
     assert r.extras["confusion"].sum() == 300
 
@@ -153,9 +151,7 @@ def test_captioning_describes_held_out_images():
     # (every wrong word in the failures of seeds 0 and 1 was a shape word).
     # measured exact caption 0.58/0.495/0.54 (one shape 0.77/0.71/0.75, two shapes 0.42/0.32/0.32),
     # token accuracy 0.91/0.89/0.89; the most frequent caption scores 0.03/0.025/0.015
-    r = apps.captioning()
-    _check_result(r, "captioning")
-    m = r.metrics
+    m = _trained("captioning").metrics
     assert m["exact_caption_accuracy"] >= 0.35
     assert m["exact_caption_accuracy"] >= 5 * m["majority_caption_accuracy"]
     assert m["exact_one_shape"] >= 0.55
@@ -165,8 +161,7 @@ def test_captioning_describes_held_out_images():
 def test_music_learns_the_cadence_a_bigram_cannot_place():
     # measured accuracy 0.382/0.383/0.381 vs bigram 0.303/0.307/0.299; on the cadence notes
     # 1.000/1.000/0.993 vs bigram 0.55/0.46/0.46; nats/note 1.49/1.49/1.52 vs bigram 1.69/1.69/1.70
-    r = apps.music()
-    _check_result(r, "music")
+    r = _trained("music")
     m = r.metrics
     assert m["accuracy"] >= m["bigram_accuracy"] + 0.04
     assert m["accuracy_cadence"] >= 0.9
@@ -179,9 +174,7 @@ def test_bed_exit_alarm_fires_before_the_exit_and_rarely_otherwise():
     # measured step accuracy 0.972/0.972/0.976, precision 0.955/0.963/0.965, recall 0.936/0.941/0.948,
     # exits alarmed before the sit-up 0.979/0.971/0.978 with a median lead of 7/7/7 steps,
     # stayers with a false alarm 0.019/0.021/0.009
-    r = apps.bed_exit()
-    _check_result(r, "bed_exit")
-    m = r.metrics
+    m = _trained("bed_exit").metrics
     assert m["step_accuracy"] >= 0.93 and m["step_accuracy"] > m["majority_step_accuracy"] + 0.15
     assert m["precision"] >= 0.85 and m["recall"] >= 0.85
     assert m["exits_alarmed_before_exit"] >= 0.9

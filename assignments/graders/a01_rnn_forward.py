@@ -1,11 +1,7 @@
 """Hidden tests of assignment 1, *The RNN forward pass* (``source/a01_rnn_forward``).
 
-Called only from the ``### BEGIN HIDDEN TESTS`` regions of the source notebook's
-graded cells, which nbgrader removes from the student version; like the rest of
-``graders/``, this module stays with the course directory and is not part of the
-``rnncourse`` package. Each ``hidden_*`` function draws fresh inputs from a seed,
-computes the reference with ``rnncourse`` and checks the answer with the helpers
-of the visible checks, :mod:`rnncourse.grading.a01_rnn_forward`.
+Called as :mod:`graders` describes; references from ``rnncourse``, checks from
+:mod:`rnncourse.grading.a01_rnn_forward`.
 """
 from __future__ import annotations
 

@@ -1,11 +1,7 @@
 """Hidden tests of assignment 2, *Backpropagation through time* (``source/a02_bptt``).
 
-Called only from the ``### BEGIN HIDDEN TESTS`` regions of the source notebook's
-graded cells, which nbgrader removes from the student version; like the rest of
-``graders/``, this module stays with the course directory and is not part of the
-``rnncourse`` package. Each ``hidden_*`` function draws fresh inputs from a seed and
-grades them with the checks of :mod:`rnncourse.grading.a02_bptt` (``visible=False``:
-no hints beyond what the failure itself says).
+Called as :mod:`graders` describes; checks from :mod:`rnncourse.grading.a02_bptt` with
+``visible=False`` (no hints beyond what the failure itself says).
 """
 from __future__ import annotations
 

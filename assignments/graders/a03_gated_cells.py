@@ -1,10 +1,6 @@
 """Hidden tests of assignment 3, *LSTM and GRU cells* (``source/a03_gated_cells``).
 
-Called only from the ``### BEGIN HIDDEN TESTS`` regions of the source notebook's
-graded cells, which nbgrader removes from the student version; like the rest of
-``graders/``, this module stays with the course directory and is not part of the
-``rnncourse`` package. Each ``hidden_*`` function draws fresh inputs from a seed and
-checks the answer with the helpers of :mod:`rnncourse.grading.a03_gated_cells`.
+Called as :mod:`graders` describes; checks from :mod:`rnncourse.grading.a03_gated_cells`.
 """
 from __future__ import annotations
 
@@ -41,16 +37,21 @@ def hidden_gru_step(gru_step_forward, seed):
         check_gru_case(gru_step_forward, args, None)
 
 
+def _random_lstm_backward(lstm_step_backward, seed, names):
+    """Three random sizes and inputs; the gradients in ``names`` checked against the reference."""
+    rng = np.random.default_rng(seed)
+    for _ in range(3):
+        N, D, H = (int(v) for v in rng.integers(1, 6, size=3))
+        got, ref, mistakes = lstm_backward_case(lstm_step_backward, N, D, H, rng, scale=1.0)
+        check_lstm_grads(got, ref, mistakes, names=names)
+
+
 def hidden_lstm_cell_path(lstm_step_backward, seed):
     """``dc_prev`` on random inputs of random sizes.
 
     Book page: ``book/variants/lstm``.
     """
-    rng = np.random.default_rng(seed)
-    for _ in range(3):
-        N, D, H = (int(v) for v in rng.integers(1, 6, size=3))
-        got, ref, mistakes = lstm_backward_case(lstm_step_backward, N, D, H, rng, scale=1.0)
-        check_lstm_grads(got, ref, mistakes, names=("dc_prev",))
+    _random_lstm_backward(lstm_step_backward, seed, names=("dc_prev",))
 
 
 def hidden_lstm_backward(lstm_step_backward, seed):
@@ -58,11 +59,8 @@ def hidden_lstm_backward(lstm_step_backward, seed):
 
     Book page: ``book/variants/lstm``.
     """
-    rng = np.random.default_rng(seed)
-    for _ in range(3):
-        N, D, H = (int(v) for v in rng.integers(1, 6, size=3))
-        got, ref, mistakes = lstm_backward_case(lstm_step_backward, N, D, H, rng, scale=1.0)
-        check_lstm_grads(got, ref, mistakes)
+    _random_lstm_backward(lstm_step_backward, seed,
+                          names=("dx", "dh_prev", "dc_prev", "dW_xh", "dW_hh", "db_h"))
 
 
 def check_concept(name, answer, digest, choices=("A", "B", "C", "D")):

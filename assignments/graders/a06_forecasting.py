@@ -1,10 +1,6 @@
 """Hidden tests of assignment 6, *Time-series forecasting* (``source/a06_forecasting``).
 
-Called only from the ``### BEGIN HIDDEN TESTS`` regions of the source notebook's
-graded cells, which nbgrader removes from the student version; like the rest of
-``graders/``, this module stays with the course directory and is not part of the
-``rnncourse`` package. Each ``hidden_*`` function draws fresh inputs from a seed and
-checks the answer with the helpers of :mod:`rnncourse.grading.a06_forecasting`.
+Called as :mod:`graders` describes; checks from :mod:`rnncourse.grading.a06_forecasting`.
 """
 from __future__ import annotations
 

@@ -41,12 +41,12 @@ def captioning(*, seed=0, n_train=1000, n_test=200, feature_dim=64, embedding_di
 
     Parameters
     ----------
-    seed : int
     n_train, n_test : int
     feature_dim : int
         Output size of the dense layer on the image features.
     embedding_dim, hidden_size : int
-    batch_size, epochs, lr, cell, progress
+        E of the caption words; H of the encoder and decoder cells.
+    seed, batch_size, epochs, lr, cell, progress
         The training settings every application shares (:mod:`rnncourse.applications`).
 
     Returns

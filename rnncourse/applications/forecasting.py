@@ -34,7 +34,6 @@ def forecasting(*, seed=0, length=1500, periods=(6.0, 24.0), noise=0.1, window=2
 
     Parameters
     ----------
-    seed : int
     length : int
         Length of the whole series.
     periods : sequence of float
@@ -46,7 +45,8 @@ def forecasting(*, seed=0, length=1500, periods=(6.0, 24.0), noise=0.1, window=2
     horizon : int
         Steps of the recursive forecast.
     hidden_size : int
-    batch_size, epochs, lr, cell, progress
+        H of the recurrent layer that reads the window.
+    seed, batch_size, epochs, lr, cell, progress
         The training settings every application shares (:mod:`rnncourse.applications`).
 
     Returns

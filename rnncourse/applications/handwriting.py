@@ -38,10 +38,10 @@ def handwriting(*, seed=0, n_train=500, n_test=300, hidden_size=32, batch_size=3
 
     Parameters
     ----------
-    seed : int
     n_train, n_test : int
     hidden_size : int
-    batch_size, epochs, lr, cell, progress
+        H of the recurrent layer that reads the pen strokes.
+    seed, batch_size, epochs, lr, cell, progress
         The training settings every application shares (:mod:`rnncourse.applications`).
 
     Returns

@@ -42,7 +42,6 @@ def bed_exit(*, seed=0, n_train=800, n_test=200, seq_len=60, warning_steps=10, h
 
     Parameters
     ----------
-    seed : int
     n_train, n_test : int
         Patients (sequences).
     seq_len : int
@@ -50,7 +49,7 @@ def bed_exit(*, seed=0, n_train=800, n_test=200, seq_len=60, warning_steps=10, h
     warning_steps : int
         How many steps before the sit-up the alarm label turns on.
     hidden_size : int
-    batch_size, epochs, lr, cell, progress
+    seed, batch_size, epochs, lr, cell, progress
         The training settings every application shares (:mod:`rnncourse.applications`);
         the layer always runs forwards in time only.
     threshold : float

@@ -46,12 +46,11 @@ def sentiment(*, seed=0, n_train=2000, n_test=500, embedding_dim=16, hidden_size
 
     Parameters
     ----------
-    seed : int
     n_train, n_test : int
         Numbers of training and held-out sentences.
     embedding_dim, hidden_size : int
         E, and H per direction.
-    batch_size, epochs, lr, cell, progress
+    seed, batch_size, epochs, lr, cell, progress
         The training settings every application shares (:mod:`rnncourse.applications`).
 
     Returns

@@ -36,12 +36,11 @@ def speech(*, seed=0, n_train=400, n_test=100, n_phonemes=5, hidden_size=16, bat
 
     Parameters
     ----------
-    seed : int
     n_train, n_test : int
     n_phonemes : int
     hidden_size : int
         H per direction.
-    batch_size, epochs, lr, cell, progress
+    seed, batch_size, epochs, lr, cell, progress
         The training settings every application shares (:mod:`rnncourse.applications`).
 
     Returns

@@ -50,19 +50,24 @@ def _weights(rng, D, H, scale=0.5):
             scale * rng.standard_normal(H))
 
 
+def _usable_outputs(name, fn, args, shapes):
+    """The student's ``fn(*args)`` as a tuple of finite arrays of ``shapes``; raises Unusable otherwise."""
+    try:
+        out = call_student(name, fn, *args, forbidden=FORBID_RNN)
+    except GradingError:
+        raise Unusable from None
+    if not is_sequence_of_arrays(out, len(shapes)) or tuple(a.shape for a in out) != shapes \
+            or not all(np.all(np.isfinite(a)) for a in out):
+        raise Unusable
+    return tuple(out)
+
+
 def _student_step(rnn_step_backward):
     """The student's step backward as a reference function (raises Unusable if it is not usable)."""
     def step(dh, cache):
-        try:
-            out = call_student("rnn_step_backward", rnn_step_backward, dh, cache, forbidden=FORBID_RNN)
-        except GradingError:
-            raise Unusable from None
         x, h_prev, W_xh, W_hh, _ = cache
         shapes = (x.shape, h_prev.shape, W_xh.shape, W_hh.shape, (W_hh.shape[0],))
-        if not is_sequence_of_arrays(out, 5) or tuple(a.shape for a in out) != shapes \
-                or not all(np.all(np.isfinite(a)) for a in out):
-            raise Unusable
-        return tuple(out)
+        return _usable_outputs("rnn_step_backward", rnn_step_backward, (dh, cache), shapes)
     return step
 
 
@@ -387,17 +392,10 @@ def visible_clip(clip_by_global_norm):
 # -- 5. truncated BPTT ----------------------------------------------------------------------------
 def _student_backward(rnn_backward):
     def backward(dh, caches):
-        try:
-            out = call_student("rnn_backward", rnn_backward, dh, caches, forbidden=FORBID_RNN)
-        except GradingError:
-            raise Unusable from None
         N, T, H = dh.shape
         D = caches[0][0].shape[1]
         shapes = ((N, T, D), (N, H), (H, D), (H, H), (H,))
-        if not is_sequence_of_arrays(out, 5) or tuple(a.shape for a in out) != shapes \
-                or not all(np.all(np.isfinite(a)) for a in out):
-            raise Unusable
-        return tuple(out)
+        return _usable_outputs("rnn_backward", rnn_backward, (dh, caches), shapes)
     return backward
 
 

@@ -292,7 +292,8 @@ def plot_loss_curves(curves, *, xlabel="epoch", ylabel="loss", logy=True, title=
     Returns
     -------
     matplotlib.figure.Figure
-        One axes with one line per entry of ``curves``, in order.
+        One axes with one line per entry of ``curves``, in order; the legend label of a curve
+        that stops being finite says from which point on.
 
     Raises
     ------

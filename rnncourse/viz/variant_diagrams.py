@@ -23,6 +23,20 @@ def _gate(ax, x, y, symbol, gid):
                  rounding=0.08)
 
 
+def _carried_line(ax, y, x_times, x_plus, name):
+    """The line a gated cell carries from step to step, at height ``y``: ``{name}_{t-1}`` enters on
+    the left, is multiplied (at ``x_times``), gets the new part added (at ``x_plus``) and leaves on
+    the right as ``{name}_t``. Returns the ``+`` node, for the arrow that brings the new part."""
+    hid = DIAGRAM_COLORS["hidden"]["edge"]
+    _op(ax, x_times, y, r"$\times$")
+    add = _op(ax, x_plus, y, "$+$")
+    for start, end in ((-1.2, x_times - 0.26), (x_times + 0.26, x_plus - 0.26), (x_plus + 0.26, 11.4)):
+        _arrow(ax, (start, y), (end, y), color=hid, lw=2.2)
+    _note(ax, -1.3, y, f"${name}_{{t-1}}$", ha="right", fontsize=_FS)
+    _note(ax, 11.5, y, f"${name}_t$", ha="left", fontsize=_FS)
+    return add
+
+
 def _cell_frame(ax, x0, x1, y0, y1, kind="hidden"):
     c = DIAGRAM_COLORS[kind]
     ax.add_patch(FancyBboxPatch((x0, y0), x1 - x0, y1 - y0, boxstyle="round,pad=0,rounding_size=0.4",
@@ -52,17 +66,9 @@ def draw_lstm_cell():
     """
     fig, ax = _canvas(-2.4, 12.3, -1.9, 7.6)
     _cell_frame(ax, 0, 10.2, -0.3, 6.0)
-    hid = DIAGRAM_COLORS["hidden"]["edge"]
     yc, yb, yg = 5.0, 1.0, 2.5          # cell line, input bus, gate layers
     xf, xi, xg, xo, xt = 2.0, 3.5, 5.0, 6.5, 8.2
-    # the cell line: c_{t-1} -> x f_t -> + -> c_t
-    _op(ax, xf, yc, r"$\times$")
-    add = _op(ax, xg, yc, "$+$")
-    _arrow(ax, (-1.2, yc), (xf - 0.26, yc), color=hid, lw=2.2)
-    _arrow(ax, (xf + 0.26, yc), (xg - 0.26, yc), color=hid, lw=2.2)
-    _arrow(ax, (xg + 0.26, yc), (11.4, yc), color=hid, lw=2.2)
-    _note(ax, -1.3, yc, "$c_{t-1}$", ha="right", fontsize=_FS)
-    _note(ax, 11.5, yc, "$c_t$", ha="left", fontsize=_FS)
+    add = _carried_line(ax, yc, xf, xg, "c")        # the cell line: c_{t-1} -> x f_t -> + -> c_t
     # the input bus: h_{t-1} from the left, x_t from below
     _path_arrow(ax, [(-1.2, yb), (xo, yb)], head=False)
     _note(ax, -1.3, yb, "$h_{t-1}$", ha="right", fontsize=_FS)
@@ -122,18 +128,10 @@ def draw_gru_cell():
     """
     fig, ax = _canvas(-2.4, 12.3, -1.9, 7.6)
     _cell_frame(ax, 0, 10.2, -0.3, 6.0)
-    hid = DIAGRAM_COLORS["hidden"]["edge"]
     ys, yb, yg, yz = 5.0, 1.0, 2.5, 3.9     # state line, input bus, gate layers, z wire
     xz, xr, xm, xn = 2.0, 3.8, 5.6, 7.6
     xkeep, xminus = 5.0, 6.4
-    # the state line: h_{t-1} -> x z_t -> + -> h_t
-    _op(ax, xkeep, ys, r"$\times$")
-    add = _op(ax, xn, ys, "$+$")
-    _arrow(ax, (-1.2, ys), (xkeep - 0.26, ys), color=hid, lw=2.2)
-    _arrow(ax, (xkeep + 0.26, ys), (xn - 0.26, ys), color=hid, lw=2.2)
-    _arrow(ax, (xn + 0.26, ys), (11.4, ys), color=hid, lw=2.2)
-    _note(ax, -1.3, ys, "$h_{t-1}$", ha="right", fontsize=_FS)
-    _note(ax, 11.5, ys, "$h_t$", ha="left", fontsize=_FS)
+    add = _carried_line(ax, ys, xkeep, xn, "h")     # the state line: h_{t-1} -> x z_t -> + -> h_t
     # h_{t-1} down to the bus, x_t from below
     _path_arrow(ax, [(0.4, ys), (0.4, yb), (xn, yb)], head=False)
     ax.add_patch(Circle((0.4, ys), 0.07, color=_ARROW, zorder=3))
@@ -188,20 +186,14 @@ def draw_bidirectional(T=4):
     Parameters
     ----------
     T : int
-        Number of time steps drawn, 1 to 12.
+        As for :func:`~rnncourse.viz.rnn_diagrams.draw_unrolled`: the number of time steps
+        drawn, 1 to 12, and the same errors for any other value.
 
     Returns
     -------
     fig : matplotlib.figure.Figure
         One axes; forward cells carry the gid ``"step-cell"``, backward cells
         ``"step-cell-backward"``.
-
-    Raises
-    ------
-    TypeError
-        ``T`` is not an int.
-    ValueError
-        ``T`` is smaller than 1 or larger than 12.
 
     Book page: ``book/variants/bidirectional``.
     """

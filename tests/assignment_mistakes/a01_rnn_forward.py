@@ -1,19 +1,14 @@
-from . import Mistake
+from . import Mistake, solution_with
 
-_STEP = '''
-def rnn_step_forward(x, h_prev, W_xh, W_hh, b_h):
-    return {body}
-'''
+_PRE_ACTIVATION = "x @ W_xh.T + h_prev @ W_hh.T + b_h"
 
 MISTAKES = [
-    Mistake("a01-wrong-activation", "step_answer",
-            _STEP.format(body="1 / (1 + np.exp(-(x @ W_xh.T + h_prev @ W_hh.T + b_h)))"),
-            "step_test", "you used the sigmoid; the hidden state uses tanh"),
-    Mistake("a01-missing-bias", "step_answer", _STEP.format(body="tanh(x @ W_xh.T + h_prev @ W_hh.T)"),
-            "step_test", "check the bias term"),
-    Mistake("a01-untransposed-recurrent", "step_answer",
-            _STEP.format(body="tanh(x @ W_xh.T + h_prev @ W_hh + b_h)"),
-            "step_test", "check the recurrent term"),
+    *solution_with("a01_rnn_forward", "step_answer", "step_test", [
+        ("a01-wrong-activation", "you used the sigmoid; the hidden state uses tanh",
+         (f"tanh({_PRE_ACTIVATION})", f"1 / (1 + np.exp(-({_PRE_ACTIVATION})))")),
+        ("a01-missing-bias", "check the bias term", (" + b_h)", ")")),
+        ("a01-untransposed-recurrent", "check the recurrent term", ("h_prev @ W_hh.T", "h_prev @ W_hh")),
+    ]),
     Mistake("a01-h0-every-step", "sequence_answer", '''
 def rnn_forward(x, h0, W_xh, W_hh, b_h):
     return np.stack([rnn_step_forward(x[:, t], h0, W_xh, W_hh, b_h) for t in range(x.shape[1])], axis=1)

@@ -1,22 +1,13 @@
-from . import Mistake
+from . import Mistake, solution_with
 
-_BIDIRECTIONAL = '''
-def bidirectional_forward(x, forward_fn, backward_fn):
-    out_f = forward_fn(x)
-    out_b = {backward}
-    return np.concatenate({halves}, axis=-1)
-'''
+_BACKWARD_HALF = "backward_fn(x[:, ::-1])[:, ::-1]"
 
 MISTAKES = [
-    Mistake("a04-backward-not-reversed-back", "bidirectional_answer",
-            _BIDIRECTIONAL.format(backward="backward_fn(x[:, ::-1])", halves="[out_f, out_b]"),
-            "bidirectional_test", "still in reversed time order"),
-    Mistake("a04-halves-swapped", "bidirectional_answer",
-            _BIDIRECTIONAL.format(backward="backward_fn(x[:, ::-1])[:, ::-1]", halves="[out_b, out_f]"),
-            "bidirectional_test", "the forward half comes first"),
-    Mistake("a04-backward-reads-forwards", "bidirectional_answer",
-            _BIDIRECTIONAL.format(backward="backward_fn(x)", halves="[out_f, out_b]"),
-            "bidirectional_test", "must read the sequence reversed in time"),
+    *solution_with("a04_sentiment", "bidirectional_answer", "bidirectional_test", [
+        ("a04-backward-not-reversed-back", "still in reversed time order", (_BACKWARD_HALF, "backward_fn(x[:, ::-1])")),
+        ("a04-halves-swapped", "the forward half comes first", ("[out_f, out_b]", "[out_b, out_f]")),
+        ("a04-backward-reads-forwards", "must read the sequence reversed in time", (_BACKWARD_HALF, "backward_fn(x)")),
+    ]),
     Mistake("a04-calls-reference-bidirectional", "bidirectional_answer", '''
 from rnncourse.models.bidirectional import Bidirectional
 from rnncourse.core.module import Module
@@ -40,14 +31,10 @@ def masked_mean_pool(h, mask):
 def masked_mean_pool(h, mask):
     return (h * mask[:, :, None]).sum(axis=1) / h.shape[1]
 ''', "pool_test", "divide by the number of real steps"),
-    Mistake("a04-x-to-every-layer", "deep_answer", '''
-def deep_rnn_forward(x, layers):
-    finals = []
-    for layer in layers:
-        out, final = layer.forward(x)
-        finals.append(final)
-    return out, finals
-''', "deep_test", "read the input x"),
+    *solution_with("a04_sentiment", "deep_answer", "deep_test", [
+        ("a04-x-to-every-layer", "read the input x", ("layer.forward(out)", "layer.forward(x)")),
+        ("a04-only-top-final-state", "one final state per layer", ("return out, finals", "return out, final")),
+    ]),
     Mistake("a04-final-state-to-next-layer", "deep_answer", '''
 def deep_rnn_forward(x, layers):
     inp, finals = x, []
@@ -57,13 +44,6 @@ def deep_rnn_forward(x, layers):
         inp = final
     return out, finals
 ''', "deep_test", "not its final state"),
-    Mistake("a04-only-top-final-state", "deep_answer", '''
-def deep_rnn_forward(x, layers):
-    out = x
-    for layer in layers:
-        out, final = layer.forward(out)
-    return out, final
-''', "deep_test", "one final state per layer"),
     Mistake("a04-untrained-classifier", "sentiment_answer", '''
 from rnncourse.models.bidirectional import Bidirectional
 from rnncourse.models.classifier import SequenceClassifier
