@@ -7,6 +7,18 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Profiles of the property-based contract tests (tests/test_contract_*.py). "ci", the default,
+# is fixed (derandomize: the same examples on every run and machine) and small enough that the
+# whole property suite stays well under a minute. HYPOTHESIS_PROFILE=thorough draws 10x the
+# examples at random, new ones on every run; a failure prints the @reproduce_failure blob
+# that replays it. No example database: nothing is written into the working tree.
+_PROFILE = {"deadline": None, "print_blob": True, "database": None,
+            "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large]}
+settings.register_profile("ci", max_examples=20, derandomize=True, **_PROFILE)
+settings.register_profile("thorough", max_examples=200, derandomize=False, **_PROFILE)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 #: Relative-error bound for float64 gradient checks (the issue's requirement).
 GRAD_TOL = 1e-7

@@ -103,3 +103,15 @@ def test_every_module_is_in_the_api_reference():
     public = {m for m in modules() if not any(part.startswith("_") for part in m.split("."))}
     missing = sorted(public - documented)
     assert not missing, f"book/api.md has no automodule block for {missing}"
+
+
+def test_docstring_examples_run():
+    """The ``Examples`` sections are code a reader copies: they must run and print what they show."""
+    import doctest
+    import importlib
+    failed = {}
+    for name in modules():
+        result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS, verbose=False)
+        if result.failed:
+            failed[name] = result.failed
+    assert not failed, f"failing docstring examples: {failed}"

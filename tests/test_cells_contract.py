@@ -126,7 +126,7 @@ def test_mixed_dtypes_are_refused_naming_the_argument(cell, dtype, rng):
         with pytest.raises(TypeError, match=re.escape(f"{state_arg(layer, k)} {expected}")):
             layer.forward(x, replaced(layer, as_list(state), k, s.astype(other)))
     layer.forward(x, state)
-    with pytest.raises(TypeError, match=re.escape("dh " + expected)):
+    with pytest.raises(TypeError, match=re.escape("d_outputs " + expected)):
         layer.backward(dh.astype(other))
     for k, d in enumerate(as_list(d_final)):
         with pytest.raises(TypeError, match=re.escape(f"{d_final_arg(layer, k)} {expected}")):
@@ -144,7 +144,7 @@ def test_same_seed_same_parameters_and_outputs(cell):
     for k in a.params:
         np.testing.assert_array_equal(a.params[k], b.params[k])
         assert np.abs(a.params[k]).max() <= 1 / np.sqrt(8)
-    assert not np.array_equal(a.params["W_hh"], c.params["W_hh"])
+    assert not np.array_equal(a.params["W_xh"], c.params["W_xh"])
     x = np.random.default_rng(2).standard_normal((2, 5, 3))
     for got, want in zip(run(a, x).values(), run(b, x).values()):
         np.testing.assert_array_equal(got, want)
@@ -197,8 +197,8 @@ def test_fast_is_the_default_and_backward_follows_its_cache(cell, rng):
     x = rng.standard_normal((N, T, D))
     for layer in layers:
         layer.forward(x)
-    assert type(layers[0]._cache).__name__.endswith("FastCache")
-    assert isinstance(layers[1]._cache, list)
+    for layer, flag in zip(layers, (True, False)):            # forward chose the backward of its path
+        assert layer._backward_fn is cell.cls.kernels[flag][1]
     dx = [run(layer, x)["dx"] for layer in layers]
     for layer, want in zip(layers, dx):
         layer.forward(x)
@@ -307,7 +307,7 @@ def test_error_messages_name_the_argument(cell):
         layer.forward(np.zeros((2, 4, 3)))
     with pytest.raises(ValueError, match=r"x must be a 3-D array \(\?, \?, 2\), got 2-D with shape \(4, 2\)"):
         layer.forward(np.zeros((4, 2)))
-    with pytest.raises(ValueError, match="x must hold at least one time step"):
+    with pytest.raises(ValueError, match=r"x must not be empty: .* got shape \(\d+, 0, \d+\)"):
         layer.forward(np.zeros((2, 0, 2)))
     with pytest.raises(TypeError, match=r"x must hold floating-point numbers .* got dtype int64"):
         layer.forward(x.astype(np.int64))
@@ -328,7 +328,7 @@ def test_error_messages_name_the_argument(cell):
         with pytest.raises(ValueError, match=re.escape(message)):
             layer.forward(x, replaced(layer, states, k, np.zeros(3)))
     layer.forward(x)
-    with pytest.raises(ValueError, match=r"dh must have shape \(2, 4, 3\), got \(2, 3\)"):
+    with pytest.raises(ValueError, match=r"d_outputs must have shape \(2, 4, 3\), got \(2, 3\)"):
         layer.backward(np.zeros((2, 3)))
     with pytest.raises((TypeError, ValueError), match=r"^d_final_state"):
         layer.backward(np.zeros((2, 4, 3)), tuple(states) + (np.zeros((2, 3)),))

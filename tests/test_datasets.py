@@ -295,11 +295,11 @@ def test_pad_sequences():
     assert ids.shape == (1, 4) and mask.sum() == 1
     with pytest.raises(ValueError, match=r"sequences\[0\] has 3 ids, more than length=2"):
         pad_sequences([[1, 2, 3]], length=2)
-    with pytest.raises(ValueError, match=r"sequences\[1\] is empty"):
+    with pytest.raises(ValueError, match=r"sequences\[1\] must not be empty"):
         pad_sequences([[1], []])
     with pytest.raises(TypeError, match=r"sequences\[0\] must be a sequence of integer ids, got a string"):
         pad_sequences(["abc"])
-    with pytest.raises(TypeError, match=r"sequences\[0\] must be an array of integer ids, got dtype float64"):
+    with pytest.raises(TypeError, match=r"sequences\[0\] must hold integers \(ids or labels\), got dtype float64"):
         pad_sequences([[1.5]])
 
 
@@ -501,7 +501,7 @@ BAD = [
     (lambda: noisy_periodic_series(10, rng=0), TypeError, "rng must be a numpy.random.Generator"),
     (lambda: noisy_periodic_series(10, rng=rng0, periods=(5.0, 0.0)), ValueError,
      r"periods\[1\] must be a finite positive number, got 0.0"),
-    (lambda: noisy_periodic_series(10, rng=rng0, periods=()), TypeError, "periods must be a non-empty sequence"),
+    (lambda: noisy_periodic_series(10, rng=rng0, periods=()), ValueError, "periods must not be empty"),
     (lambda: noisy_periodic_series(10, rng=rng0, amplitudes=(1.0,)), ValueError,
      r"amplitudes must have one entry per period \(3\), got 1"),
     (lambda: noisy_periodic_series(10, rng=rng0, noise=-1.0), ValueError, "noise must be a finite non-negative"),
@@ -525,13 +525,13 @@ BAD = [
     (lambda: char_lm_batches(np.arange(20), 5, 4, rng=rng0), ValueError,
      "text_ids has 20 ids; one batch of batch_size=4 chunks of seq_len=5 needs at least 21"),
     (lambda: char_lm_batches(np.zeros(50), 5, 2, rng=rng0), TypeError,
-     "text_ids must be an array of integer ids, got dtype float64"),
+     r"text_ids must hold integers \(ids or labels\), got dtype float64"),
     (lambda: CharVocab(["a"]), TypeError, "text must be a str, got list"),
     (lambda: WordVocab([["a"]], specials=("<unk>", "<pad>")), ValueError, "specials must start with '<pad>'"),
     (lambda: WordVocab(["a b"]), TypeError, r"token_lists\[0\] must be a list of str tokens, got str"),
     (lambda: sentiment_sentences(5, rng=rng0, p_negation=1.5), ValueError,
      r"p_negation must be a finite number in \[0, 1\], got 1.5"),
-    (lambda: pad_sequences([]), TypeError, r"sequences must be a non-empty list of id sequences, got list \(empty\)"),
+    (lambda: pad_sequences([]), ValueError, r"sequences must be a non-empty list of id sequences, got list \(empty\)"),
     (lambda: number_to_words(-1), ValueError, r"value must be an int in \[0, 999999\], got -1"),
     (lambda: number_to_words(3.0), TypeError, r"value must be an int, got 3.0"),
     (lambda: number_translation_pairs(5, rng=rng0, max_value=10 ** 6), ValueError,

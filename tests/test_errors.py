@@ -89,20 +89,20 @@ def test_backward_before_forward(rng):
 def test_backward_with_wrong_gradient_shape(rng):
     layer = rc.RNN(D, H, rng=rng)
     layer.forward(np.zeros((2, 4, D)))
-    with pytest.raises(ValueError, match=r"dh must have shape \(2, 4, 3\), got \(2, 3\)"):
+    with pytest.raises(ValueError, match=r"d_outputs must have shape \(2, 4, 3\), got \(2, 3\)"):
         layer.backward(np.zeros((2, H)))
 
 
 def test_empty_sequence(w):
-    with pytest.raises(ValueError, match="x must hold at least one time step"):
+    with pytest.raises(ValueError, match=r"x must not be empty: .* got shape \(\d+, 0, \d+\)"):
         rc.rnn_forward(np.zeros((4, 0, D)), np.zeros((4, H)), **w)
 
 
 def test_loss_errors():
     logits = np.zeros((2, 3, 4))
-    with pytest.raises(TypeError, match="targets must be an integer array of class indices, got dtype float64"):
+    with pytest.raises(TypeError, match=r"targets must hold integers \(ids or labels\), got dtype float64"):
         rc.softmax_cross_entropy(logits, np.zeros((2, 3)))
-    with pytest.raises(ValueError, match=r"targets must have shape \(2, 3\) to match logits \(2, 3, 4\), got \(2,\)"):
+    with pytest.raises(ValueError, match=r"targets must have shape \(2, 3\), got \(2,\)"):
         rc.softmax_cross_entropy(logits, np.zeros(2, int))
     with pytest.raises(ValueError, match=r"targets must be class indices in \[0, 4\); found 4"):
         rc.softmax_cross_entropy(logits, np.full((2, 3), 4))

@@ -65,9 +65,10 @@ def test_errors_name_the_argument(cell, rng):
     fwd, _, fwd_fast, bwd_fast = functions(cell)
     inputs = kernel_inputs(cell, rng, 2, 3, 3, 4)
     _, teaching_cache = fwd(**inputs)
-    with pytest.raises(TypeError, match=f"cache must be the cache returned by {fwd_fast.__name__}"):
-        bwd_fast(np.zeros((2, 3, 4)), teaching_cache)
     h, cache = fwd_fast(**inputs)
+    if type(teaching_cache) is not type(cache):          # the minGRU's two paths share one cache format
+        with pytest.raises(TypeError, match=f"cache must be the cache returned by {fwd_fast.__name__}"):
+            bwd_fast(np.zeros((2, 3, 4)), teaching_cache)
     with pytest.raises(ValueError, match="dh"):
         bwd_fast(np.zeros((2, 4, 4)), cache)
     with pytest.raises(ValueError, match="x"):

@@ -166,7 +166,7 @@ def test_error_messages_of_the_functions(w3):
         gru_forward(x, np.zeros((1, 3)), **w3)
     with pytest.raises(ValueError, match=r"x must be a 3-D array \(\?, \?, 2\), got 2-D"):
         gru_forward(x[:, 0], s, **w3)
-    with pytest.raises(ValueError, match="x must hold at least one time step"):
+    with pytest.raises(ValueError, match=r"x must not be empty: .* got shape \(\d+, 0, \d+\)"):
         gru_forward(np.zeros((4, 0, 2)), s, **w3)
     w3["b_hh"][4] = np.inf
     with pytest.raises(ValueError, match="b_hh contains 1 NaN or infinite value"):

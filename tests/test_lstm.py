@@ -173,7 +173,7 @@ def test_error_messages_of_the_functions(w3):
         lstm_forward(np.zeros((4, 5, 3)), s, s, **w3)
     with pytest.raises(ValueError, match=r"c0 must have shape \(4, 3\), got \(1, 3\)"):
         lstm_forward(x, s, np.zeros((1, 3)), **w3)
-    with pytest.raises(ValueError, match="x must hold at least one time step"):
+    with pytest.raises(ValueError, match=r"x must not be empty: .* got shape \(\d+, 0, \d+\)"):
         lstm_forward(np.zeros((4, 0, 2)), s, s, **w3)
     with pytest.raises(TypeError, match="c0 has dtype float32 but x has dtype float64"):
         lstm_forward(x, s, s.astype(np.float32), **w3)
@@ -195,7 +195,7 @@ def test_error_messages_of_the_functions(w3):
 
 def test_forget_bias_is_checked():
     rng = np.random.default_rng(0)
-    with pytest.raises(ValueError, match="forget_bias must be a finite number, got nan"):
+    with pytest.raises(ValueError, match=r"forget_bias must be a finite number in \(-inf, inf\), got nan"):
         LSTM(2, 3, rng=rng, forget_bias=float("nan"))
     with pytest.raises(TypeError, match="forget_bias must be a number, got '1'"):
         LSTM(2, 3, rng=rng, forget_bias="1")

@@ -66,7 +66,7 @@ def test_truncated_training_and_clip_value_run():
 def test_fit_rejects_bad_batches():
     rng = np.random.default_rng(0)
     model = rc.Sequential(rc.RNN(1, 4, rng=rng), rc.Output(4, 1, rng=rng))
-    with pytest.raises(ValueError, match=r"batch 0 must be a tuple \(x, y\) or \(x, y, mask\)"):
+    with pytest.raises(TypeError, match=r"batches\[0\] must be a tuple \(x, y\) or \(x, y, mask\)"):
         rc.fit(model, rc.SGD(model), [np.zeros((1, 2, 1))])
     with pytest.raises(ValueError, match="optimizer must be an rnncourse optimizer built on this model"):
         rc.fit(model, rc.SGD(rc.RNN(1, 4, rng=rng)), [])

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..core.checks import check_instance
 from ..core.module import Module
 
 __all__ = ["array_bytes", "cache_bytes"]
@@ -51,6 +52,11 @@ def array_bytes(obj, exclude=()) -> int:
 
     Book page: ``book/limitations``.
     """
+    if isinstance(exclude, (str, bytes)) or not hasattr(exclude, "__iter__"):
+        raise TypeError(f"exclude must be an iterable of numpy arrays (e.g. a list), got {type(exclude).__name__}")
+    exclude = list(exclude)
+    for i, a in enumerate(exclude):
+        check_instance(f"exclude[{i}]", a, np.ndarray, "a numpy array")
     skip = {id(a) for a in exclude}
     return int(sum(a.nbytes for key, a in _arrays_in(obj, {}).items() if key not in skip))
 
@@ -79,8 +85,7 @@ def cache_bytes(layer: Module) -> int:
     Book page: ``book/limitations``.
     Book page: ``book/bptt``.
     """
-    if not isinstance(layer, Module):
-        raise TypeError(f"layer must be an rnncourse Module, got {type(layer).__name__}")
+    check_instance("layer", layer, Module, "an rnncourse Module")
     caches, params, todo = [], [], [layer]
     while todo:
         module = todo.pop()

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..core.checks import as_float_array, check_positive_float, check_rng
+from ..core.checks import as_float_array, as_int_array, check_instance, check_int, check_positive_float, check_rng
 from ..core.module import Module
 
 
@@ -59,6 +59,7 @@ def scale_to_spectral_radius(W, rho):
 
     Book page: ``book/bptt``.
     """
+    W = as_float_array("W", W, ndim=2)
     rho = check_positive_float("rho", rho)
     current = spectral_radius(W)
     if current == 0:
@@ -93,14 +94,16 @@ def gradient_norm_by_lag(layer: Module, x, *, rng=None):
 
     Book page: ``book/bptt``.
     """
+    check_instance("layer", layer, Module, "an rnncourse Module (a recurrent layer or model)")
     x = as_float_array("x", x, ndim=3)
+    if rng is not None:
+        check_rng("rng", rng)
     out, _ = layer.forward(x)
     N, _, H = out.shape
     g = np.zeros_like(out)
     if rng is None:
         g[:, -1] = 1.0 / np.sqrt(H)
     else:
-        check_rng("rng", rng)
         v = rng.standard_normal((N, H))
         g[:, -1] = v / np.linalg.norm(v, axis=1, keepdims=True)
     layer.zero_grad()
@@ -143,16 +146,18 @@ def factor_per_step(lags, norms, first=10, last=50) -> float:
 
     Book page: ``book/variants/elman``.
     """
-    lags = np.asarray(lags)
-    if lags.ndim != 1 or not (np.issubdtype(lags.dtype, np.integer) or np.issubdtype(lags.dtype, np.floating)):
-        raise ValueError(f"lags must be a 1-D array of numbers, got shape {lags.shape} and dtype {lags.dtype}")
+    lags = as_int_array("lags", lags, ndim=1)
+    if np.any(np.diff(lags) <= 0):
+        raise ValueError("lags must increase strictly (0, 1, ..., T-1 as gradient_norm_by_lag returns them)")
     norms = as_float_array("norms", norms, ndim=1, allow_nonfinite=True)
     if lags.shape != norms.shape:
         raise ValueError(f"lags and norms must have the same shape, got {lags.shape} and {norms.shape}")
-    if isinstance(first, bool) or isinstance(last, bool) or not (0 <= first < last < lags.size):
+    first, last = check_int("first", first, 0), check_int("last", last, 0)
+    if not first < last < lags.size:
         raise ValueError(f"need 0 <= first < last < {lags.size} (the curve's length), got first={first}, "
                          f"last={last}")
     k = slice(int(first), int(last) + 1)
     if not np.all(np.isfinite(norms[k]) & (norms[k] > 0)):
         raise ValueError(f"norms at lags {first}..{last} must be positive and finite to take their log")
-    return float(np.exp(np.polyfit(lags[k], np.log(norms[k]), 1)[0]))
+    with np.errstate(over="ignore"):          # a factor beyond 1e308 is reported as inf
+        return float(np.exp(np.polyfit(lags[k], np.log(norms[k]), 1)[0]))

@@ -21,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..cells.rnn import rnn_forward
+from ..core.checks import check_int
 
 #: The example's parameters and inputs, as the article gives them.
 W_h = np.array([[0.5, 0.2], [0.3, 0.8]])
@@ -86,6 +87,7 @@ def seed_discrepancies(decimals=4):
 
     Book page: ``book/math``.
     """
+    decimals = check_int("decimals", decimals, 0)
     ex = worked_example()
     rows = []
     for label, (t, key, printed) in SEED_PRINTED.items():

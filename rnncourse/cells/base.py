@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..core.checks import as_float_array, check_positive_int, check_rng, check_same_dtype
+from ..core.checks import check_float_dtype, as_float_array, check_positive_int, check_rng, check_same_dtype
 from ..core.module import Module
 
 
@@ -97,9 +97,7 @@ class RecurrentLayer(Module):
         self.input_size = check_positive_int("input_size", input_size)
         self.hidden_size = check_positive_int("hidden_size", hidden_size)
         self._rng = check_rng("rng", rng)
-        self.dtype = np.dtype(dtype)
-        if self.dtype.type not in (np.float32, np.float64):
-            raise TypeError(f"dtype must be numpy.float64 or numpy.float32, got {self.dtype}")
+        self.dtype = check_float_dtype("dtype", dtype)
         self._backward_fn = None
         self._batch_size = None
 

@@ -61,8 +61,6 @@ def _check_sequence(x, D, states, W_hh):
     """Validate ``x`` (N, T, D) and the initial states (each (N, H)) as the teaching versions do."""
     x = as_float_array("x", x, ndim=3, shape=(None, None, D))
     N, T, _ = x.shape
-    if T == 0:
-        raise ValueError(f"x must hold at least one time step, got shape {x.shape} (N, T=0, D)")
     checked = {name: as_float_array(name, value, shape=(N, W_hh.shape[1]))
                for name, value in states.items()}
     check_same_dtype(x=x, **checked, W_hh=W_hh)
@@ -76,7 +74,7 @@ def _input_projection(x, W, b):
     the inputs as rows in time-major order (row t N + n), which the weight gradient reuses.
     """
     N, T, D = x.shape
-    xs = np.ascontiguousarray(x.transpose(1, 0, 2)).reshape(T * N, D)
+    xs = np.array(x.transpose(1, 0, 2), order="C", copy=True).reshape(T * N, D)   # a copy: x stays the caller's
     a = xs @ W.T                                         # (T N, K)
     a += b
     return a.reshape(T, N, -1), xs
@@ -90,8 +88,9 @@ def _state_buffer(T, h0):
 
 
 def _batch_first(a):
-    """(T, N, H) -> the layers' (N, T, H) layout (a contiguous copy, moving rows of H numbers)."""
-    return np.ascontiguousarray(a.transpose(1, 0, 2))
+    """(T, N, H) -> the layers' (N, T, H) layout: always a new array (for N = 1 or T = 1 the transpose
+    is already contiguous, and returning it would let the caller's edits reach the backward cache)."""
+    return np.array(a.transpose(1, 0, 2), order="C", copy=True)
 
 
 def _scaled_rows(W, H, factors):
@@ -112,9 +111,9 @@ def _logistic_inplace(a):
 
 def _check_backward(dh, dh_T, N, H, T, dtype):
     """The upstream gradient (N, T, H), checked, and the carried gradient (N, H) it starts from."""
-    dh = as_float_array("dh", dh, shape=(N, T, H))
+    dh = as_float_array("dh", dh, shape=(N, T, H), dtype=dtype)
     dh_next = np.zeros((N, H), dtype) if dh_T is None else \
-        as_float_array("dh_T", dh_T, shape=(N, H)).astype(dtype, copy=True)
+        as_float_array("dh_T", dh_T, shape=(N, H), dtype=dtype, copy=True)
     return dh, dh_next
 
 
@@ -152,20 +151,8 @@ def rnn_forward_fast(x, h0, W_xh, W_hh, b_h, nonlinearity="tanh"):
     .. math:: A_t = W_{xh} x_t + b_h \text{ for all } t \text{ (one GEMM)}, \qquad
         h_t = f(A_t + W_{hh} h_{t-1}).
 
-    Parameters
-    ----------
-    x : ndarray, shape (N, T, D)
-    h0 : ndarray, shape (N, H)
-    W_xh : ndarray, shape (H, D)
-    W_hh : ndarray, shape (H, H)
-    b_h : ndarray, shape (H,)
-    nonlinearity : {"tanh", "relu"}
-
-    Returns
-    -------
-    h : ndarray, shape (N, T, H)
-    cache : RNNFastCache
-        For :func:`rnn_backward_fast`.
+    Same arguments and shapes as :func:`~rnncourse.cells.rnn.rnn_forward`; returns ``(h, cache)``
+    with the same ``h`` (N, T, H) and an :class:`RNNFastCache` for :func:`rnn_backward_fast`.
 
     Book page: ``book/fast``.
     """
@@ -193,20 +180,8 @@ def rnn_backward_fast(dh, cache, dh_T=None):
     :math:`\delta_t = (\text{dh}_t + W_{hh}^\top \delta_{t+1}) \odot f'(a_t)`, and the weight
     gradients are one GEMM each afterwards.
 
-    Parameters
-    ----------
-    dh : ndarray, shape (N, T, H)
-    cache : RNNFastCache
-        From :func:`rnn_forward_fast`.
-    dh_T : ndarray, shape (N, H), optional
-
-    Returns
-    -------
-    dx : ndarray, shape (N, T, D)
-    dh0 : ndarray, shape (N, H)
-    dW_xh : ndarray, shape (H, D)
-    dW_hh : ndarray, shape (H, H)
-    db_h : ndarray, shape (H,)
+    Same arguments, shapes and results as :func:`~rnncourse.cells.rnn.rnn_backward`, except that
+    ``cache`` comes from :func:`rnn_forward_fast`.
 
     Book page: ``book/fast``.
     """
@@ -259,21 +234,9 @@ def lstm_forward_fast(x, h0, c0, W_xh, W_hh, b_h):
     ``exp`` over all four blocks (rows scaled by :math:`-1` for i, f, o and :math:`-2` for g
     beforehand) gives :math:`\sigma` for the gates and :math:`g = 2\sigma(2a_g) - 1`.
 
-    Parameters
-    ----------
-    x : ndarray, shape (N, T, D)
-    h0 : ndarray, shape (N, H)
-    c0 : ndarray, shape (N, H)
-    W_xh : ndarray, shape (4H, D)
-        Row blocks i, f, g, o.
-    W_hh : ndarray, shape (4H, H)
-    b_h : ndarray, shape (4H,)
-
-    Returns
-    -------
-    h : ndarray, shape (N, T, H)
-    cache : LSTMFastCache
-        For :func:`lstm_backward_fast`; ``cache.c_T`` is the final cell state.
+    Same arguments and shapes as :func:`~rnncourse.cells.lstm.lstm_forward`; returns ``(h, cache)``
+    with the same ``h`` (N, T, H) and an :class:`LSTMFastCache` for :func:`lstm_backward_fast`
+    (``cache.c_T`` is the final cell state).
 
     Book page: ``book/fast``.
     """
@@ -316,22 +279,8 @@ def lstm_backward_fast(dh, cache, dh_T=None, dc_T=None):
         \bar c = f_{t+1} \odot \bar c_{t+1} + A_t \odot \text{dh}, \quad
         \delta_t = [\bar c;\, \bar c;\, \bar c;\, \text{dh}] \odot K_t .
 
-    Parameters
-    ----------
-    dh : ndarray, shape (N, T, H)
-    cache : LSTMFastCache
-        From :func:`lstm_forward_fast`.
-    dh_T : ndarray, shape (N, H), optional
-    dc_T : ndarray, shape (N, H), optional
-
-    Returns
-    -------
-    dx : ndarray, shape (N, T, D)
-    dh0 : ndarray, shape (N, H)
-    dc0 : ndarray, shape (N, H)
-    dW_xh : ndarray, shape (4H, D)
-    dW_hh : ndarray, shape (4H, H)
-    db_h : ndarray, shape (4H,)
+    Same arguments, shapes and results as :func:`~rnncourse.cells.lstm.lstm_backward`, except that
+    ``cache`` comes from :func:`lstm_forward_fast`.
 
     Book page: ``book/fast``.
     """
@@ -341,7 +290,7 @@ def lstm_backward_fast(dh, cache, dh_T=None, dc_T=None):
     T, N, H = tanh_c.shape
     dh, dh_next = _check_backward(dh, dh_T, N, H, T, hs.dtype)
     dc = np.zeros((N, H), hs.dtype) if dc_T is None else \
-        as_float_array("dc_T", dc_T, shape=(N, H)).astype(hs.dtype, copy=True)
+        as_float_array("dc_T", dc_T, shape=(N, H), dtype=hs.dtype, copy=True)
     i, f, g, o = (acts[..., k * H:(k + 1) * H] for k in range(4))
     # Every factor that only depends on the forward pass, for all steps at once, written
     # straight into its buffer (out=) so that no temporary the size of the sequence is made.
@@ -398,21 +347,8 @@ def gru_forward_fast(x, h0, W_xh, W_hh, b_xh, b_hh):
     product with :math:`r_t`). Per step: one GEMM :math:`W_{hh} h_{t-1}` for all three blocks
     and one ``exp`` for r and z together (their rows scaled by :math:`-1` beforehand).
 
-    Parameters
-    ----------
-    x : ndarray, shape (N, T, D)
-    h0 : ndarray, shape (N, H)
-    W_xh : ndarray, shape (3H, D)
-        Row blocks r, z, n.
-    W_hh : ndarray, shape (3H, H)
-    b_xh : ndarray, shape (3H,)
-    b_hh : ndarray, shape (3H,)
-
-    Returns
-    -------
-    h : ndarray, shape (N, T, H)
-    cache : GRUFastCache
-        For :func:`gru_backward_fast`.
+    Same arguments and shapes as :func:`~rnncourse.cells.gru.gru_forward`; returns ``(h, cache)``
+    with the same ``h`` (N, T, H) and a :class:`GRUFastCache` for :func:`gru_backward_fast`.
 
     Book page: ``book/fast``.
     """
@@ -457,21 +393,8 @@ def gru_backward_fast(dh, cache, dh_T=None):
     :math:`\delta^x` differ from :math:`\delta^h` only in the n block (:math:`K^n \odot \text{dh}`,
     without the factor r) and are formed after the loop.
 
-    Parameters
-    ----------
-    dh : ndarray, shape (N, T, H)
-    cache : GRUFastCache
-        From :func:`gru_forward_fast`.
-    dh_T : ndarray, shape (N, H), optional
-
-    Returns
-    -------
-    dx : ndarray, shape (N, T, D)
-    dh0 : ndarray, shape (N, H)
-    dW_xh : ndarray, shape (3H, D)
-    dW_hh : ndarray, shape (3H, H)
-    db_xh : ndarray, shape (3H,)
-    db_hh : ndarray, shape (3H,)
+    Same arguments, shapes and results as :func:`~rnncourse.cells.gru.gru_backward`, except that
+    ``cache`` comes from :func:`gru_forward_fast`.
 
     Book page: ``book/fast``.
     """

@@ -159,9 +159,9 @@ def gru_step_forward(x, h_prev, W_xh, W_hh, b_xh, b_hh):
     Book page: ``book/variants/gru``.
     """
     W_xh, W_hh, b_xh, b_hh, H, D = _check_weights(W_xh, W_hh, b_xh, b_hh)
-    x = as_float_array("x", x, ndim=2, shape=(None, D))
+    x = as_float_array("x", x, ndim=2, shape=(None, D), copy=True)
     N = x.shape[0]
-    h_prev = as_float_array("h_prev", h_prev, shape=(N, H))
+    h_prev = as_float_array("h_prev", h_prev, shape=(N, H), copy=True)
     check_same_dtype(x=x, h_prev=h_prev, W_xh=W_xh)
     return _step_forward(x, h_prev, W_xh, W_hh, b_xh, b_hh)
 
@@ -188,8 +188,8 @@ def gru_step_backward(dh, cache):
     Book page: ``book/variants/gru``.
     """
     if not isinstance(cache, _StepCache):
-        raise TypeError("cache must be the cache returned by gru_step_forward")
-    dh = as_float_array("dh", dh, shape=cache.h_prev.shape)
+        raise TypeError(f"cache must be the cache returned by gru_step_forward, got {type(cache).__name__}")
+    dh = as_float_array("dh", dh, shape=cache.h_prev.shape, dtype=cache.h_prev.dtype)
     return _step_backward(dh, cache)
 
 
@@ -222,11 +222,9 @@ def gru_forward(x, h0, W_xh, W_hh, b_xh, b_hh):
     Book page: ``book/variants/gru``.
     """
     W_xh, W_hh, b_xh, b_hh, H, D = _check_weights(W_xh, W_hh, b_xh, b_hh)
-    x = as_float_array("x", x, ndim=3, shape=(None, None, D))
+    x = as_float_array("x", x, ndim=3, shape=(None, None, D), copy=True)
     N, T, _ = x.shape
-    if T == 0:
-        raise ValueError(f"x must hold at least one time step, got shape {x.shape} (N, T=0, D)")
-    h0 = as_float_array("h0", h0, shape=(N, H))
+    h0 = as_float_array("h0", h0, shape=(N, H), copy=True)
     check_same_dtype(x=x, h0=h0, W_xh=W_xh)
     h = np.empty((N, T, H), dtype=x.dtype)
     cache = []
@@ -258,10 +256,8 @@ def gru_backward(dh, cache, dh_T=None):
     -------
     dx : ndarray, shape (N, T, D)
     dh0 : ndarray, shape (N, H)
-    dW_xh : ndarray, shape (3H, D)
-    dW_hh : ndarray, shape (3H, H)
-    db_xh : ndarray, shape (3H,)
-    db_hh : ndarray, shape (3H,)
+    dW_xh, dW_hh, db_xh, db_hh : ndarray
+        Summed over the steps; shapes as from :func:`gru_step_backward`.
 
     Book page: ``book/variants/gru``.
     """
@@ -270,9 +266,9 @@ def gru_backward(dh, cache, dh_T=None):
     W_xh, W_hh = cache[0].W_xh, cache[0].W_hh
     N, H = cache[0].h_prev.shape
     T, D = len(cache), W_xh.shape[1]
-    dh = as_float_array("dh", dh, shape=(N, T, H))
+    dh = as_float_array("dh", dh, shape=(N, T, H), dtype=W_xh.dtype)
     dh_next = np.zeros((N, H), dtype=dh.dtype) if dh_T is None else \
-        as_float_array("dh_T", dh_T, shape=(N, H))
+        as_float_array("dh_T", dh_T, shape=(N, H), dtype=W_xh.dtype, copy=True)
     dx = np.empty((N, T, D), dtype=dh.dtype)
     dW_xh = np.zeros_like(W_xh)
     dW_hh = np.zeros_like(W_hh)
@@ -300,11 +296,8 @@ class GRU(GatedLayer):
     Parameters
     ----------
     input_size, hidden_size, rng, dtype, fast
-        As for every cell (:class:`~rnncourse.cells.base.RecurrentLayer`): D and H; the only
-        source of randomness, which draws every parameter uniformly from
-        :math:`[-1/\sqrt{H}, 1/\sqrt{H}]` as PyTorch does, in the order of ``param_names``;
-        ``numpy.float64`` or ``numpy.float32``; the fused kernels of :mod:`rnncourse.cells.fast`
-        (default) or, with False, the step-by-step teaching functions of this module.
+        As for every cell: D, H, the generator of PyTorch's uniform initialisation, the dtype and
+        the choice of kernels, described in :class:`~rnncourse.cells.base.RecurrentLayer`.
 
     Attributes
     ----------

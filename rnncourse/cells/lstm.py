@@ -74,12 +74,11 @@ the rest is the same as for the Elman RNN: :math:`\partial L/\partial x_t = \del
 """
 from __future__ import annotations
 
-import numbers
 from typing import NamedTuple
 
 import numpy as np
 
-from ..core.checks import as_float_array, check_same_dtype
+from ..core.checks import as_float_array, check_real, check_same_dtype
 from ..core.activations import sigmoid_unchecked
 from . import fast
 from .base import GatedLayer, check_cell_weights
@@ -185,10 +184,10 @@ def lstm_step_forward(x, h_prev, c_prev, W_xh, W_hh, b_h):
     Book page: ``book/variants/lstm``.
     """
     W_xh, W_hh, b_h, H, D = _check_weights(W_xh, W_hh, b_h)
-    x = as_float_array("x", x, ndim=2, shape=(None, D))
+    x = as_float_array("x", x, ndim=2, shape=(None, D), copy=True)
     N = x.shape[0]
-    h_prev = as_float_array("h_prev", h_prev, shape=(N, H))
-    c_prev = as_float_array("c_prev", c_prev, shape=(N, H))
+    h_prev = as_float_array("h_prev", h_prev, shape=(N, H), copy=True)
+    c_prev = as_float_array("c_prev", c_prev, shape=(N, H), copy=True)
     check_same_dtype(x=x, h_prev=h_prev, c_prev=c_prev, W_xh=W_xh)
     h, c, cache = _step_forward(x, h_prev, c_prev, W_xh, W_hh, b_h)
     return (h, c), cache
@@ -224,9 +223,9 @@ def lstm_step_backward(dh, dc, cache):
     Book page: ``book/variants/lstm``.
     """
     if not isinstance(cache, _StepCache):
-        raise TypeError("cache must be the cache returned by lstm_step_forward")
-    dh = as_float_array("dh", dh, shape=cache.c.shape)
-    dc = as_float_array("dc", dc, shape=cache.c.shape)
+        raise TypeError(f"cache must be the cache returned by lstm_step_forward, got {type(cache).__name__}")
+    dh = as_float_array("dh", dh, shape=cache.c.shape, dtype=cache.c.dtype)
+    dc = as_float_array("dc", dc, shape=cache.c.shape, dtype=cache.c.dtype)
     return _step_backward(dh, dc, cache)
 
 
@@ -262,12 +261,10 @@ def lstm_forward(x, h0, c0, W_xh, W_hh, b_h):
     Book page: ``book/variants/lstm``.
     """
     W_xh, W_hh, b_h, H, D = _check_weights(W_xh, W_hh, b_h)
-    x = as_float_array("x", x, ndim=3, shape=(None, None, D))
+    x = as_float_array("x", x, ndim=3, shape=(None, None, D), copy=True)
     N, T, _ = x.shape
-    if T == 0:
-        raise ValueError(f"x must hold at least one time step, got shape {x.shape} (N, T=0, D)")
-    h0 = as_float_array("h0", h0, shape=(N, H))
-    c0 = as_float_array("c0", c0, shape=(N, H))
+    h0 = as_float_array("h0", h0, shape=(N, H), copy=True)
+    c0 = as_float_array("c0", c0, shape=(N, H), copy=True)
     check_same_dtype(x=x, h0=h0, c0=c0, W_xh=W_xh)
     h = np.empty((N, T, H), dtype=x.dtype)
     cache = []
@@ -300,11 +297,9 @@ def lstm_backward(dh, cache, dh_T=None, dc_T=None):
     Returns
     -------
     dx : ndarray, shape (N, T, D)
-    dh0 : ndarray, shape (N, H)
-    dc0 : ndarray, shape (N, H)
-    dW_xh : ndarray, shape (4H, D)
-    dW_hh : ndarray, shape (4H, H)
-    db_h : ndarray, shape (4H,)
+    dh0, dc0 : ndarray, shape (N, H)
+    dW_xh, dW_hh, db_h : ndarray
+        Summed over the steps; shapes as from :func:`lstm_step_backward`.
 
     Book page: ``book/variants/lstm``.
     """
@@ -312,11 +307,11 @@ def lstm_backward(dh, cache, dh_T=None, dc_T=None):
     W_xh, W_hh = cache[0].W_xh, cache[0].W_hh
     N, H = cache[0].h_prev.shape
     T, D = len(cache), W_xh.shape[1]
-    dh = as_float_array("dh", dh, shape=(N, T, H))
+    dh = as_float_array("dh", dh, shape=(N, T, H), dtype=W_xh.dtype)
     dh_next = np.zeros((N, H), dtype=dh.dtype) if dh_T is None else \
-        as_float_array("dh_T", dh_T, shape=(N, H))
+        as_float_array("dh_T", dh_T, shape=(N, H), dtype=W_xh.dtype, copy=True)
     dc_next = np.zeros((N, H), dtype=dh.dtype) if dc_T is None else \
-        as_float_array("dc_T", dc_T, shape=(N, H))
+        as_float_array("dc_T", dc_T, shape=(N, H), dtype=W_xh.dtype, copy=True)
     dx = np.empty((N, T, D), dtype=dh.dtype)
     dW_xh = np.zeros_like(W_xh)
     dW_hh = np.zeros_like(W_hh)
@@ -345,12 +340,9 @@ class LSTM(GatedLayer):
     Parameters
     ----------
     input_size, hidden_size, rng, dtype, fast
-        As for every cell (:class:`~rnncourse.cells.base.RecurrentLayer`): D and H; the only
-        source of randomness, which draws every parameter uniformly from
-        :math:`[-1/\sqrt{H}, 1/\sqrt{H}]` as PyTorch does, in the order of ``param_names``;
-        ``numpy.float64`` or ``numpy.float32``; the fused kernels of :mod:`rnncourse.cells.fast`
-        (default) or, with False, the step-by-step teaching functions of this module.
-        PyTorch's two biases are two such draws; here the single ``b_h`` is one draw.
+        As for every cell: D, H, the generator of PyTorch's uniform initialisation, the dtype and
+        the choice of kernels, described in :class:`~rnncourse.cells.base.RecurrentLayer`.
+        PyTorch's two biases are two draws; here the single ``b_h`` is one draw.
     forget_bias : float
         Added to the forget-gate block ``b_h[H:2H]`` after the random draw. The
         default 0 gives PyTorch's initialisation; 1.0 (Jozefowicz et al., 2015)
@@ -389,11 +381,11 @@ class LSTM(GatedLayer):
 
     def __init__(self, input_size, hidden_size, *, rng, dtype=np.float64, forget_bias=0.0, fast=True):
         super().__init__(input_size, hidden_size, rng=rng, dtype=dtype, fast=fast)
-        if isinstance(forget_bias, bool) or not isinstance(forget_bias, numbers.Real):
-            raise TypeError(f"forget_bias must be a number, got {forget_bias!r} ({type(forget_bias).__name__})")
-        if not np.isfinite(forget_bias):
-            raise ValueError(f"forget_bias must be a finite number, got {forget_bias}")
-        self.forget_bias = float(forget_bias)
+        self.forget_bias = check_real("forget_bias", forget_bias)
+        limit = float(np.finfo(self.dtype).max) / 2                   # room for the random draw added to it
+        if abs(self.forget_bias) > limit:
+            raise ValueError(f"forget_bias must lie within +-{limit:.3g} to be held in {self.dtype}, "
+                             f"got {forget_bias}")
         H, D = self.hidden_size, self.input_size
         self.add_param("W_xh", self.uniform_init((4 * H, D)))
         self.add_param("W_hh", self.uniform_init((4 * H, H)))

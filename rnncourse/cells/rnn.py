@@ -63,6 +63,16 @@ def _step_forward(x, h_prev, W_xh, W_hh, b_h, f, nonlinearity):
     return h, (x, h_prev, W_xh, W_hh, h, nonlinearity)
 
 
+def _check_step_cache(cache, where):
+    """A step cache is the tuple ``(x, h_prev, W_xh, W_hh, h, nonlinearity)`` a forward function made."""
+    if (not isinstance(cache, tuple) or len(cache) != 6 or cache[5] not in NONLINEARITIES
+            or not all(isinstance(a, np.ndarray) for a in cache[:5])):
+        raise TypeError(f"cache must be the cache returned by {where}: a tuple (x, h_prev, W_xh, W_hh, h, "
+                        f"nonlinearity), got {type(cache).__name__}"
+                        + (f" of length {len(cache)}" if isinstance(cache, tuple) else ""))
+    return cache
+
+
 def _step_backward(dh, cache):
     x, h_prev, W_xh, W_hh, h, nonlinearity = cache
     da = dh * NONLINEARITIES[nonlinearity][1](h)   # delta_t = dL/dh_t * f'(a_t)
@@ -102,9 +112,9 @@ def rnn_step_forward(x, h_prev, W_xh, W_hh, b_h, nonlinearity="tanh"):
     """
     f, _ = get_nonlinearity(nonlinearity)
     W_xh, W_hh, b_h, H, D = _check_weights(W_xh, W_hh, b_h)
-    x = as_float_array("x", x, ndim=2, shape=(None, D))
+    x = as_float_array("x", x, ndim=2, shape=(None, D), copy=True)
     N = x.shape[0]
-    h_prev = as_float_array("h_prev", h_prev, shape=(N, H))
+    h_prev = as_float_array("h_prev", h_prev, shape=(N, H), copy=True)
     check_same_dtype(x=x, h_prev=h_prev, W_xh=W_xh)
     return _step_forward(x, h_prev, W_xh, W_hh, b_h, f, nonlinearity)
 
@@ -129,8 +139,8 @@ def rnn_step_backward(dh, cache):
 
     Book page: ``book/bptt``.
     """
-    h = cache[4]
-    dh = as_float_array("dh", dh, shape=h.shape)
+    h = _check_step_cache(cache, "rnn_step_forward")[4]
+    dh = as_float_array("dh", dh, shape=h.shape, dtype=h.dtype)
     return _step_backward(dh, cache)
 
 
@@ -166,12 +176,9 @@ def rnn_forward(x, h0, W_xh, W_hh, b_h, nonlinearity="tanh"):
     """
     f, _ = get_nonlinearity(nonlinearity)
     W_xh, W_hh, b_h, H, D = _check_weights(W_xh, W_hh, b_h)
-    x = as_float_array("x", x, ndim=3, shape=(None, None, D))
+    x = as_float_array("x", x, ndim=3, shape=(None, None, D), copy=True)
     N, T, _ = x.shape
-    if T == 0:
-        raise ValueError("x must hold at least one time step, got shape "
-                         f"{x.shape} (N, T=0, D)")
-    h0 = as_float_array("h0", h0, shape=(N, H))
+    h0 = as_float_array("h0", h0, shape=(N, H), copy=True)
     check_same_dtype(x=x, h0=h0, W_xh=W_xh)
     h = np.empty((N, T, H), dtype=x.dtype)
     cache = []
@@ -211,21 +218,22 @@ def rnn_backward(dh, cache, dh_T=None):
     -------
     dx : ndarray, shape (N, T, D)
     dh0 : ndarray, shape (N, H)
-    dW_xh : ndarray, shape (H, D)
-    dW_hh : ndarray, shape (H, H)
-    db_h : ndarray, shape (H,)
+    dW_xh, dW_hh, db_h : ndarray
+        Summed over the steps; shapes as from :func:`rnn_step_backward`.
 
     Book page: ``book/bptt``.
     """
     if not isinstance(cache, list) or not cache:
         raise TypeError("cache must be the list returned by rnn_forward")
+    for step in cache:
+        _check_step_cache(step, "rnn_forward")
     x0, h_prev0, W_xh, W_hh = cache[0][:4]
     N, H = h_prev0.shape
     T, D = len(cache), W_xh.shape[1]
-    dh = as_float_array("dh", dh, shape=(N, T, H))
+    dh = as_float_array("dh", dh, shape=(N, T, H), dtype=W_xh.dtype)
     dh_next = np.zeros((N, H), dtype=dh.dtype)
     if dh_T is not None:
-        dh_next = as_float_array("dh_T", dh_T, shape=(N, H)).copy()
+        dh_next = as_float_array("dh_T", dh_T, shape=(N, H), dtype=W_xh.dtype, copy=True)
     dx = np.empty((N, T, D), dtype=dh.dtype)
     dW_xh = np.zeros_like(W_xh)
     dW_hh = np.zeros_like(W_hh)
@@ -249,11 +257,8 @@ class RNN(RecurrentLayer):
     Parameters
     ----------
     input_size, hidden_size, rng, dtype, fast
-        As for every cell (:class:`~rnncourse.cells.base.RecurrentLayer`): D and H; the only
-        source of randomness, which draws every parameter uniformly from
-        :math:`[-1/\sqrt{H}, 1/\sqrt{H}]` as PyTorch does, in the order of ``param_names``;
-        ``numpy.float64`` or ``numpy.float32``; the fused kernels of :mod:`rnncourse.cells.fast`
-        (default) or, with False, the step-by-step teaching functions of this module.
+        As for every cell: D, H, the generator of PyTorch's uniform initialisation, the dtype and
+        the choice of kernels, described in :class:`~rnncourse.cells.base.RecurrentLayer`.
     nonlinearity : {"tanh", "relu"}
 
     Attributes

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .checks import as_float_array, check_choice
+from .checks import as_float_array, check_choice, check_int, check_like
 
 
 def tanh(a):
@@ -125,6 +125,13 @@ def relu_grad(out):
     return (out > 0).astype(out.dtype)
 
 
+def _check_axis(axis, a, name) -> int:
+    """``axis`` as an int naming one of the axes of the array ``a`` (negative counts from the end)."""
+    if a.ndim == 0:
+        raise ValueError(f"{name} must have at least one axis (the classes), got a 0-D array")
+    return check_int("axis", axis, -a.ndim, a.ndim - 1)
+
+
 def softmax(a, axis: int = -1):
     r"""Softmax along ``axis``: :math:`\operatorname{softmax}(a)_k = e^{a_k} / \sum_j e^{a_j}`.
 
@@ -142,6 +149,7 @@ def softmax(a, axis: int = -1):
     Book page: ``book/math``.
     """
     a = as_float_array("a", a)
+    axis = _check_axis(axis, a, "a")
     z = a - np.max(a, axis=axis, keepdims=True)
     e = np.exp(z)
     return e / np.sum(e, axis=axis, keepdims=True)
@@ -165,6 +173,7 @@ def log_softmax(a, axis: int = -1):
     Book page: ``book/math``.
     """
     a = as_float_array("a", a)
+    axis = _check_axis(axis, a, "a")
     z = a - np.max(a, axis=axis, keepdims=True)
     return z - np.log(np.sum(np.exp(z), axis=axis, keepdims=True))
 
@@ -188,7 +197,8 @@ def softmax_backward(dout, out, axis: int = -1):
     Book page: ``book/math``.
     """
     out = as_float_array("out", out)
-    dout = as_float_array("dout", dout, shape=out.shape)
+    dout = check_like("dout", dout, out, like_name="out")
+    axis = _check_axis(axis, out, "out")
     return out * (dout - np.sum(dout * out, axis=axis, keepdims=True))
 
 
@@ -207,7 +217,8 @@ def log_softmax_backward(dout, out, axis: int = -1):
     Book page: ``book/math``.
     """
     out = as_float_array("out", out)
-    dout = as_float_array("dout", dout, shape=out.shape)
+    dout = check_like("dout", dout, out, like_name="out")
+    axis = _check_axis(axis, out, "out")
     return dout - np.exp(out) * np.sum(dout, axis=axis, keepdims=True)
 
 

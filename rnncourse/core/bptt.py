@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .checks import as_float_array, check_positive_int
+from .checks import as_float_array, as_int_array, as_mask, check_choice, check_instance, check_positive_int
 from .losses import mse, softmax_cross_entropy
 from .module import Module
 
@@ -35,10 +35,33 @@ def get_loss(loss):
     """
     if callable(loss):
         return loss
-    if loss not in LOSSES:
-        raise ValueError(f"loss must be one of {sorted(LOSSES)} or a callable "
-                         f"(pred, target, mask) -> (value, dpred); got {loss!r}")
-    return LOSSES[loss]
+    if not isinstance(loss, str):
+        raise TypeError(f"loss must be one of {sorted(LOSSES)} or a callable (pred, target, mask) -> "
+                        f"(value, dpred); got {loss!r} ({type(loss).__name__})")
+    return LOSSES[check_choice("loss", loss, tuple(sorted(LOSSES)))]
+
+
+def _check_targets(loss, y, out, mask):
+    """``y`` and ``mask`` checked against the model's output ``out`` as the named loss reads them.
+
+    The errors name ``y`` (the loss functions would say ``target``/``targets``). A callable
+    loss gets ``y`` as it is. Returns ``(y, mask)``; the mask is ``None`` or a bool array.
+    """
+    if not isinstance(out, np.ndarray) or out.ndim < 2:
+        raise ValueError(f"the model's output must be an array (N, ..., O), got {type(out).__name__}")
+    positions = out.shape[:-1]
+    m = None if mask is None else as_mask("mask", mask, positions)
+    if loss == "mse":
+        y = as_float_array("y", y, shape=out.shape, dtype=out.dtype, dtype_of="the model's output")
+    elif loss == "cross_entropy":
+        y = as_int_array("y", y, shape=positions)
+        C = out.shape[-1]
+        real = np.ones(positions, dtype=bool) if m is None else m
+        bad = real & ((y < 0) | (y >= C))
+        if bad.any():
+            raise ValueError(f"y must hold class indices in [0, {C}) (the model's {C} outputs); "
+                             f"found {int(y[bad].flat[0])}")
+    return y, m
 
 
 def bptt(model: Module, x, y, loss="mse", mask=None, state=None, truncation=None):
@@ -74,36 +97,41 @@ def bptt(model: Module, x, y, loss="mse", mask=None, state=None, truncation=None
 
     Book page: ``book/bptt``.
     """
+    check_instance("model", model, Module, "an rnncourse Module (a layer or a Sequential)")
     loss_fn = get_loss(loss)
     if truncation is None:
         # full BPTT: one forward over every step, one backward from the last step to the first.
         # x may be anything the model reads (token ids, or a (source, target) pair for seq2seq).
         out, state = model.forward(x, state)
-        value, dout = loss_fn(out, y, mask)
+        y, m = _check_targets(loss, y, out, mask)
+        value, dout = loss_fn(out, y, m)
         model.backward(dout)
         return float(value), state
     k = check_positive_int("truncation", truncation)
     x = as_float_array("x", x, ndim=3)
     N, T = x.shape[:2]
-    y = np.asarray(y)
-    if y.shape[:2] != (N, T):
-        raise ValueError(f"y must start with the shape (N, T) = {(N, T)} of x, got {y.shape}")
-    m = np.ones((N, T), dtype=bool) if mask is None else np.asarray(mask)
-    if m.shape != (N, T):
-        raise ValueError(f"mask must have shape (N, T) = {(N, T)}, got {m.shape}")
-    m = m.astype(bool)
-    total = m.sum()
-    if total == 0:
-        raise ValueError("mask marks no position as real (all zeros)")
+    m = np.ones((N, T), dtype=bool) if mask is None else as_mask("mask", mask, (N, T))
+    if not isinstance(loss, str):
+        y = np.asarray(y)
+        if y.shape[:2] != (N, T):
+            raise ValueError(f"y must start with the shape (N, T) = {(N, T)} of x, got {y.shape}")
+    total = int(m.sum())
     loss_value = 0.0
     for start in range(0, T, k):
         sl = slice(start, min(start + k, T))
         out, state = model.forward(x[:, sl], state)
+        if start == 0 and isinstance(loss, str):
+            # the first chunk's output says what y must be (O outputs or C classes per step):
+            # all of y is checked now, before any gradient is computed
+            if not isinstance(out, np.ndarray) or out.ndim != 3:
+                raise ValueError("truncated BPTT needs a model with one output per step (N, T, O), got "
+                                 f"{getattr(out, 'shape', type(out).__name__)}")
+            y, _ = _check_targets(loss, y, np.empty((N, T, out.shape[-1]), dtype=out.dtype), m)
         m_c = m[:, sl]
         if not m_c.any():
             continue                       # only padding here: the state moves on, no gradient
         value, dout = loss_fn(out, y[:, sl], m_c)
-        weight = m_c.sum() / total
+        weight = float(m_c.sum()) / total  # a Python float keeps dout's dtype (float32 stays float32)
         loss_value += weight * value
         model.backward(dout * weight)      # d_final_state=None: the gradient is cut at the chunk edge
     return float(loss_value), state

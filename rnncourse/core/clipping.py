@@ -9,27 +9,47 @@ joint norm :math:`\|g\| = \sqrt{\sum_k \|g_k\|^2}` exceeds a threshold
 
 .. math:: g \leftarrow g \cdot \min\!\left(1, \frac{\tau}{\|g\|}\right).
 
-Both act *in place* on a dict of gradient arrays such as ``model.grads``.
+Both act *in place* on a dict of gradient arrays such as ``model.grads``. Clipping
+cannot repair a NaN or an infinity: such an entry raises a ``ValueError`` naming it
+(``grads['W_hh'] contains 1 NaN ...``).
 """
 from __future__ import annotations
 
 import numpy as np
 
-from .checks import check_positive_float
+from .checks import check_array_dict, check_positive_float
 
 
-def _check_grads(grads):
-    if not isinstance(grads, dict) or not all(isinstance(g, np.ndarray) for g in grads.values()):
-        raise TypeError("grads must be a dict of numpy arrays, such as model.grads")
+def _scaled_norm(grads: dict) -> tuple[float, float]:
+    """``(m, s)`` with the global norm ``m * s``: ``m`` the largest magnitude, ``s`` the norm of ``g / m``.
+
+    Dividing by ``m`` first keeps the squares from overflowing (entries near 1e200 are finite,
+    their squares are not), so a finite gradient always has a meaningful norm.
+    """
+    m = max((float(np.max(np.abs(g))) for g in grads.values()), default=0.0)
+    if m == 0.0:
+        return 0.0, 0.0
+    return m, float(np.sqrt(sum(float(np.sum(np.square(g.astype(np.float64) / m))) for g in grads.values())))
 
 
 def global_norm(grads: dict) -> float:
     r"""Joint Euclidean norm :math:`\sqrt{\sum_k \|g_k\|_F^2}` of a dict of arrays.
 
+    Parameters
+    ----------
+    grads : dict of str -> ndarray
+        Finite float arrays, such as ``model.grads``; a NaN or infinity raises a
+        ``ValueError`` naming its entry.
+
+    Returns
+    -------
+    float
+
     Book page: ``book/bptt``.
     """
-    _check_grads(grads)
-    return float(np.sqrt(sum(float(np.sum(g.astype(np.float64) ** 2)) for g in grads.values())))
+    check_array_dict("grads", grads)
+    m, s = _scaled_norm(grads)
+    return m * s
 
 
 def clip_grads_by_value(grads: dict, clip_value: float) -> dict:
@@ -46,7 +66,7 @@ def clip_grads_by_value(grads: dict, clip_value: float) -> dict:
 
     Book page: ``book/bptt``.
     """
-    _check_grads(grads)
+    check_array_dict("grads", grads)
     c = check_positive_float("clip_value", clip_value)
     for g in grads.values():
         np.clip(g, -c, c, out=g)
@@ -68,14 +88,12 @@ def clip_grads_by_global_norm(grads: dict, max_norm: float) -> float:
 
     Book page: ``book/bptt``.
     """
-    _check_grads(grads)
+    check_array_dict("grads", grads)
     tau = check_positive_float("max_norm", max_norm)
-    norm = global_norm(grads)
-    if not np.isfinite(norm):
-        raise FloatingPointError(f"the gradients' global norm is {norm}; clipping cannot recover NaN or inf "
-                                 "(lower the learning rate or check the inputs)")
+    m, s = _scaled_norm(grads)
+    norm = m * s
     if norm > tau:
-        scale = tau / norm
+        scale = (tau / m) / s                 # tau / norm, without forming a norm that may overflow
         for g in grads.values():
-            g *= scale
+            g *= g.dtype.type(scale)
     return norm

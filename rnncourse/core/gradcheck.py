@@ -23,8 +23,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from .checks import as_float_array, check_rng
+from .checks import (as_float_array, check_callable, check_choice, check_instance, check_int, check_positive_float,
+                     check_rng, check_same_dtype)
 from .module import Module
+
+
+#: What a float array of a gradient check must match (the dtype error says so).
+_FLOAT64_ONLY = "a gradient check, which runs in float64,"
 
 
 def rel_error(a, b) -> float:
@@ -40,11 +45,20 @@ def rel_error(a, b) -> float:
 
     Book page: ``book/bptt``.
     """
-    a = as_float_array("a", a, allow_nonfinite=True)
-    b = as_float_array("b", b, shape=a.shape, allow_nonfinite=True)
-    if a.size == 0:
-        return 0.0
-    return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))
+    a = as_float_array("a", a)
+    b = as_float_array("b", b, shape=a.shape)
+    check_same_dtype(a=a, b=b)
+    # halved in float64: the same ratio, and |a| + |b| cannot overflow even near the float64 maximum
+    a, b = 0.5 * a.astype(np.float64), 0.5 * b.astype(np.float64)
+    return float(np.max(np.abs(a - b) / np.maximum(0.5e-8, np.abs(a) + np.abs(b))))
+
+
+def _check_step(eps, order):
+    """``(eps, order)`` of the finite differences, checked; ``eps=None`` picks the default of ``order``."""
+    order = check_choice("order", check_int("order", order), (2, 4))
+    if eps is None:
+        return (1e-5 if order == 2 else 1e-3), order
+    return check_positive_float("eps", eps), order
 
 
 def numerical_gradient(f, x, dout=None, eps=None, order=4):
@@ -85,20 +99,21 @@ def numerical_gradient(f, x, dout=None, eps=None, order=4):
 
     Book page: ``book/bptt``.
     """
+    check_callable("f", f)
     if not isinstance(x, np.ndarray) or x.dtype != np.float64:
         raise TypeError("x must be a float64 numpy array: gradient checks in float32 are swamped by "
                         f"rounding, got {getattr(x, 'dtype', type(x).__name__)}")
-    if order not in (2, 4):
-        raise ValueError(f"order must be 2 or 4, got {order!r}")
-    if eps is None:
-        eps = 1e-5 if order == 2 else 1e-3
+    as_float_array("x", x)
+    eps, order = _check_step(eps, order)
+    value = np.asarray(f())
+    if dout is None:
+        if value.ndim != 0:
+            raise ValueError(f"f returns an array of shape {value.shape}; pass dout with its shape")
+    else:
+        dout = as_float_array("dout", dout, shape=value.shape, dtype=np.float64, dtype_of="x")
 
     def scalar(value):
-        if dout is None:
-            if np.ndim(value) != 0:
-                raise ValueError("f returns an array; pass dout with its shape")
-            return value
-        return np.asarray(value) * dout
+        return value if dout is None else np.asarray(value) * dout
 
     def diff(i, old, h):
         x[i] = old + h
@@ -166,9 +181,11 @@ def check_module_gradients(module: Module, x, state=None, *, rng, eps=None, orde
 
     Book page: ``book/bptt``.
     """
+    check_instance("module", module, Module, "an rnncourse Module (a layer or a Sequential)")
     check_rng("rng", rng)
-    x = as_float_array("x", x, dtype=np.float64)
+    x = as_float_array("x", x, dtype=np.float64, dtype_of=_FLOAT64_ONLY)
     x = x.copy()
+    eps, order = _check_step(eps, order)
     for name, p in module.params.items():
         if p.dtype != np.float64:
             raise TypeError(f"parameter {name} is {p.dtype}; gradient checks need a float64 module")
@@ -232,8 +249,8 @@ def check_function_gradients(forward, backward, inputs: dict, *, rng, eps=None, 
         ``backward(dout, cache) -> tuple`` of gradients, in the order of ``inputs``
         (only the float arrays among them).
     inputs : dict of str -> ndarray or other
-        Keyword arguments of ``forward``; float64 arrays are checked, anything else
-        (a nonlinearity name, say) is passed through.
+        Keyword arguments of ``forward``; float arrays are checked (they must be float64),
+        anything else (integer ids, a nonlinearity name) is passed through.
     rng : numpy.random.Generator
         Draws the upstream gradient.
 
@@ -244,9 +261,15 @@ def check_function_gradients(forward, backward, inputs: dict, *, rng, eps=None, 
 
     Book page: ``book/bptt``.
     """
+    check_callable("forward", forward)
+    check_callable("backward", backward)
+    check_instance("inputs", inputs, dict, "a dict of the keyword arguments of forward")
     check_rng("rng", rng)
+    eps, order = _check_step(eps, order)
+    names = [k for k, v in inputs.items() if isinstance(v, np.ndarray) and np.issubdtype(v.dtype, np.floating)]
+    for k in names:
+        as_float_array(f"inputs[{k!r}]", inputs[k], dtype=np.float64, dtype_of=_FLOAT64_ONLY)
     inputs = {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in inputs.items()}
-    names = [k for k, v in inputs.items() if isinstance(v, np.ndarray)]
     out, cache = forward(**inputs)
     dout = rng.standard_normal(out.shape)
     grads = backward(dout, cache)

@@ -11,23 +11,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from .checks import as_float_array, check_choice
+from .checks import as_float_array, as_int_array, as_mask, check_choice
 from .activations import log_softmax
 
 
-def _check_mask(mask, shape, name="mask"):
-    if mask is None:
-        return np.ones(shape, dtype=bool)
-    m = np.asarray(mask)
-    if m.shape != shape:
-        raise ValueError(f"{name} must have shape {shape} (one entry per position), got {m.shape}")
-    if m.dtype != bool:
-        if not np.issubdtype(m.dtype, np.number) or not np.all((m == 0) | (m == 1)):
-            raise ValueError(f"{name} must hold only 0/1 or True/False, got dtype {m.dtype}")
-        m = m.astype(bool)
-    if not m.any():
-        raise ValueError(f"{name} marks no position as real (all zeros): the loss would be 0/0")
-    return m
+def _check_mask(mask, shape):
+    """The mask as bool (all True when None), checked by :func:`rnncourse.core.checks.as_mask`."""
+    return np.ones(shape, dtype=bool) if mask is None else as_mask("mask", mask, shape)
 
 
 def softmax_cross_entropy(logits, targets, mask=None, reduction="mean"):
@@ -61,12 +51,7 @@ def softmax_cross_entropy(logits, targets, mask=None, reduction="mean"):
     if logits.ndim not in (2, 3):
         raise ValueError(f"logits must have shape (N, T, C) or (N, C), got {logits.shape}")
     C = logits.shape[-1]
-    t = np.asarray(targets)
-    if not np.issubdtype(t.dtype, np.integer):
-        raise TypeError(f"targets must be an integer array of class indices, got dtype {t.dtype}")
-    if t.shape != logits.shape[:-1]:
-        raise ValueError(f"targets must have shape {logits.shape[:-1]} to match logits {logits.shape}, "
-                         f"got {t.shape}")
+    t = as_int_array("targets", targets, shape=logits.shape[:-1])
     m = _check_mask(mask, t.shape)
     bad = m & ((t < 0) | (t >= C))
     if bad.any():
@@ -74,8 +59,7 @@ def softmax_cross_entropy(logits, targets, mask=None, reduction="mean"):
     t_safe = np.where(m, t, 0)
     logp = log_softmax(logits)
     picked = np.take_along_axis(logp, t_safe[..., None], axis=-1)[..., 0]
-    count = m.sum()
-    scale = 1.0 / count if reduction == "mean" else 1.0
+    scale = 1.0 / int(m.sum()) if reduction == "mean" else 1.0     # Python floats: the loss is a float
     loss = -float(np.sum(picked[m])) * scale
     d = np.exp(logp)
     np.put_along_axis(d, t_safe[..., None], np.take_along_axis(d, t_safe[..., None], axis=-1) - 1.0, axis=-1)
@@ -112,11 +96,10 @@ def mse(pred, target, mask=None, reduction="mean"):
     pred = as_float_array("pred", pred)
     if pred.ndim not in (2, 3):
         raise ValueError(f"pred must have shape (N, T, O) or (N, O), got {pred.shape}")
-    target = as_float_array("target", target, shape=pred.shape)
+    target = as_float_array("target", target, shape=pred.shape, dtype=pred.dtype, dtype_of="pred")
     m = _check_mask(mask, pred.shape[:-1])
     w = np.broadcast_to(m[..., None], pred.shape).astype(pred.dtype)
     diff = (pred - target) * w
-    count = w.sum()
-    scale = 1.0 / count if reduction == "mean" else 1.0
+    scale = 1.0 / float(w.sum()) if reduction == "mean" else 1.0   # a Python float keeps dpred's dtype
     loss = float(np.sum(diff * diff)) * scale
     return loss, (2.0 * scale) * diff

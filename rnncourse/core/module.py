@@ -13,12 +13,20 @@ Every layer is a :class:`Module`:
 * ``backward(d_outputs, d_final_state=None) -> dx``: fills ``grads`` and stores
   the gradient with respect to the initial state in ``d_state``.
 
+:class:`Module` keeps the input contract of :mod:`rnncourse.core.checks` for every
+subclass, so that no layer repeats it: each ``forward`` a subclass defines is wrapped to
+record the shape and dtype of its outputs, and each ``backward`` to check ``d_outputs``
+against them (the error names ``d_outputs``), to refuse a call before ``forward`` or a
+second one for the same ``forward``, and to hand the subclass the checked array.
+:meth:`Module.add_child` refuses a module object that is already part of this one.
+
 Containers (:class:`Sequential` here, the models of :mod:`rnncourse.models`)
 expose their children's parameters under dotted names such as ``"0.W_xh"``; the
 arrays are the children's own, so in-place updates reach them.
 """
 from __future__ import annotations
 
+import functools
 import numbers
 
 import numpy as np
@@ -42,6 +50,16 @@ class Module:
         self.training = True
         self.d_state = None
         self._cache = None
+        self._outputs_like = None       # (shape, dtype) of the last forward's outputs
+        self._cache_used = False        # True once backward has used the last forward's cache
+        self._in_backward = False
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "forward" in cls.__dict__:
+            cls.forward = _recording_forward(cls.__dict__["forward"])
+        if "backward" in cls.__dict__:
+            cls.backward = _checked_backward(cls.__dict__["backward"])
 
     # -- parameters -----------------------------------------------------
     def add_param(self, name: str, value: np.ndarray) -> np.ndarray:
@@ -51,11 +69,28 @@ class Module:
         return value
 
     def add_child(self, name: str, module: "Module") -> "Module":
-        """Register a sub-module whose parameters appear as ``"name.param"``."""
+        """Register a sub-module whose parameters appear as ``"name.param"``.
+
+        A module object that is already part of this one (or this module itself) is refused:
+        it keeps the cache of one forward, so a second place would overwrite it.
+        """
         if not isinstance(module, Module):
             raise TypeError(f"child {name!r} must be an rnncourse Module, got {type(module).__name__}")
+        if module is self:
+            raise ValueError(f"child {name!r} is the {type(self).__name__} itself")
+        for other, existing in self._descendants():
+            if existing is module or any(existing is m for _, m in module._descendants()):
+                raise ValueError(f"child {name!r} is (or contains) the same object as {other!r}; a module keeps "
+                                 "the cache of its last forward, so each position needs its own instance")
         self._children[name] = module
         return module
+
+    def _descendants(self):
+        """``(dotted name, module)`` of every module below this one."""
+        for cname, child in self._children.items():
+            yield cname, child
+            for sub, m in child._descendants():
+                yield f"{cname}.{sub}", m
 
     def _collect(self, attr: str) -> dict[str, np.ndarray]:
         out = dict(getattr(self, attr))
@@ -128,6 +163,41 @@ class Module:
             raise RuntimeError(f"{type(self).__name__}.backward was called before forward; "
                                "run forward on a batch first")
         return self._cache
+
+
+def _recording_forward(forward):
+    """Wrap a subclass's ``forward``: remember its outputs' shape and dtype, mark the cache as new."""
+    @functools.wraps(forward)
+    def wrapped(self, x, state=None):
+        outputs, final_state = forward(self, x, state)
+        self._outputs_like = (outputs.shape, outputs.dtype) if isinstance(outputs, np.ndarray) else None
+        self._cache_used = False
+        return outputs, final_state
+    return wrapped
+
+
+def _checked_backward(backward):
+    """Wrap a subclass's ``backward``: the order of calls and ``d_outputs`` checked once, for every layer."""
+    @functools.wraps(backward)
+    def wrapped(self, d_outputs, d_final_state=None):
+        if self._in_backward:                       # a subclass calling super().backward
+            return backward(self, d_outputs, d_final_state)
+        self._require_cache()
+        if self._cache_used:
+            raise RuntimeError(f"{type(self).__name__}.backward was already called for the last forward; "
+                               "run forward again (gradients accumulate over forward/backward pairs "
+                               "until zero_grad)")
+        if self._outputs_like is not None:
+            shape, dtype = self._outputs_like
+            d_outputs = as_float_array("d_outputs", d_outputs, shape=shape, dtype=dtype)
+        self._in_backward = True
+        try:
+            dx = backward(self, d_outputs, d_final_state)
+        finally:
+            self._in_backward = False
+        self._cache_used = True
+        return dx
+    return wrapped
 
     def __repr__(self):
         return f"{type(self).__name__}({self.num_parameters()} parameters)"

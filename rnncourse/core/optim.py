@@ -19,21 +19,27 @@ from __future__ import annotations
 
 import numpy as np
 
-from .checks import check_positive_float
+from .checks import check_array_dict, check_instance, check_positive_float, check_real, check_sequence
 from .module import Module
 
 
 class Optimizer:
-    """Base class: holds the module, the learning rate and per-parameter state.
+    r"""Base class: holds the module, the learning rate and per-parameter state.
+
+    Parameters
+    ----------
+    module : Module
+        The layer or model whose ``params`` are updated from its ``grads``.
+    lr : float > 0
+        The learning rate :math:`\eta`. Every hyperparameter is checked when the
+        optimizer is built: a number of the wrong type (``bool`` included) raises
+        ``TypeError``, one out of its range ``ValueError``, each naming it.
 
     Book page: ``book/first_rnn``.
     """
 
     def __init__(self, module: Module, lr: float):
-        if not isinstance(module, Module):
-            raise TypeError(f"module must be an rnncourse Module (a layer or a Sequential), "
-                            f"got {type(module).__name__}")
-        self.module = module
+        self.module = check_instance("module", module, Module, "an rnncourse Module (a layer or a Sequential)")
         self.lr = check_positive_float("lr", lr)
         self.state: dict[str, dict[str, np.ndarray]] = {}
         self.steps = 0
@@ -44,30 +50,29 @@ class Optimizer:
 
     def step(self) -> None:
         """Apply one update to every parameter."""
-        self.steps += 1
         grads = self.module.grads
+        try:
+            check_array_dict("grads", grads)
+        except ValueError as err:
+            raise ValueError(f"{err} (step {self.steps + 1}): lower the learning rate or clip the "
+                             "gradients") from None
+        self.steps += 1
         for name, p in self.module.params.items():
-            g = grads[name]
-            if not np.all(np.isfinite(g)):
-                raise FloatingPointError(f"gradient of {name} contains NaN or inf at step {self.steps}; "
-                                         "lower the learning rate or clip the gradients")
-            self._update(name, p, g, self.state.setdefault(name, {}))
+            self._update(name, p, grads[name], self.state.setdefault(name, {}))
 
     def _update(self, name, p, g, s):
         raise NotImplementedError
 
 
 class SGD(Optimizer):
-    r"""Stochastic gradient descent with optional (heavy-ball) momentum :math:`\mu`.
+    r"""Stochastic gradient descent with optional (heavy-ball) momentum :math:`\mu \in [0, 1)`.
 
     Book page: ``book/first_rnn``.
     """
 
     def __init__(self, module, lr=0.01, momentum=0.0):
         super().__init__(module, lr)
-        self.momentum = check_positive_float("momentum", momentum, allow_zero=True)
-        if self.momentum >= 1:
-            raise ValueError(f"momentum must be in [0, 1), got {momentum}")
+        self.momentum = check_real("momentum", momentum, 0.0, 1.0, high_open=True)
 
     def _update(self, name, p, g, s):
         if self.momentum:
@@ -96,16 +101,16 @@ class Adagrad(Optimizer):
 
 
 class RMSProp(Optimizer):
-    r"""RMSProp: divides by a running root-mean-square of recent gradients (decay :math:`\alpha`).
+    r"""RMSProp: divides by a running root-mean-square of recent gradients (decay :math:`\alpha \in (0, 1)`).
+
+    ``eps > 0`` keeps the division finite.
 
     Book page: ``book/first_rnn``.
     """
 
     def __init__(self, module, lr=0.01, alpha=0.99, eps=1e-8):
         super().__init__(module, lr)
-        self.alpha = check_positive_float("alpha", alpha)
-        if self.alpha >= 1:
-            raise ValueError(f"alpha must be in (0, 1), got {alpha}")
+        self.alpha = check_real("alpha", alpha, 0.0, 1.0, low_open=True, high_open=True)
         self.eps = check_positive_float("eps", eps)
 
     def _update(self, name, p, g, s):
@@ -116,16 +121,17 @@ class RMSProp(Optimizer):
 
 
 class Adam(Optimizer):
-    """Adam: momentum plus RMSProp-style scaling, with bias correction.
+    r"""Adam: momentum plus RMSProp-style scaling, with bias correction.
+
+    ``betas`` is the pair :math:`(\beta_1, \beta_2)`, each in :math:`[0, 1)`; ``eps > 0``.
 
     Book page: ``book/first_rnn``.
     """
 
     def __init__(self, module, lr=0.001, betas=(0.9, 0.999), eps=1e-8):
         super().__init__(module, lr)
-        if len(betas) != 2 or not all(0 <= b < 1 for b in betas):
-            raise ValueError(f"betas must be two numbers in [0, 1), got {betas}")
-        self.beta1, self.beta2 = float(betas[0]), float(betas[1])
+        self.beta1, self.beta2 = (check_real(f"betas[{i}]", b, 0.0, 1.0, high_open=True)
+                                  for i, b in enumerate(check_sequence("betas", betas, 2)))
         self.eps = check_positive_float("eps", eps)
 
     def _update(self, name, p, g, s):

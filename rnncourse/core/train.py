@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from tqdm.auto import tqdm
 
-from .checks import check_positive_float, check_positive_int
+from .checks import check_instance, check_positive_float, check_positive_int
 from .bptt import bptt, get_loss
 from .clipping import clip_grads_by_global_norm, clip_grads_by_value, global_norm
 from .module import Module
@@ -41,7 +41,7 @@ class History:
 
 
 class TrainingDiverged(ValueError):
-    """Raised by :func:`fit` when the loss or the parameters stop being finite.
+    """Raised by :func:`fit` when the loss, a gradient or a parameter stops being finite.
 
     The run cannot continue (every later step would compute with NaN), but what it
     recorded up to that point is kept: ``err.history`` is the :class:`History` of
@@ -78,10 +78,11 @@ def _diverged(history, epoch, batch, what):
 
 
 def _unpack(batch, i):
-    if not isinstance(batch, (tuple, list)) or len(batch) not in (2, 3):
-        raise ValueError(f"batch {i} must be a tuple (x, y) or (x, y, mask), got "
-                         f"{type(batch).__name__}" + (f" of length {len(batch)}"
-                                                     if isinstance(batch, (tuple, list)) else ""))
+    if not isinstance(batch, (tuple, list)):
+        raise TypeError(f"batches[{i}] must be a tuple (x, y) or (x, y, mask), got {type(batch).__name__}")
+    if len(batch) not in (2, 3):
+        raise ValueError(f"batches[{i}] must be a tuple (x, y) or (x, y, mask), got {type(batch).__name__} "
+                         f"of length {len(batch)}")
     return (batch[0], batch[1], batch[2] if len(batch) == 3 else None)
 
 
@@ -118,20 +119,31 @@ def fit(model: Module, optimizer: Optimizer, batches, *, loss="mse", epochs=1, t
     Raises
     ------
     TrainingDiverged
-        When the loss or a parameter stops being finite (an exploding run); its
+        When the loss, a gradient or a parameter stops being finite (an exploding run); its
         ``history`` attribute holds what was recorded before.
 
     Book page: ``book/first_rnn``.
     """
-    if not isinstance(optimizer, Optimizer) or optimizer.module is not model:
+    check_instance("model", model, Module, "an rnncourse Module (a layer or a Sequential)")
+    check_instance("optimizer", optimizer, Optimizer, "an rnncourse optimizer built on this model, "
+                   "e.g. Adam(model, lr=1e-2)")
+    if optimizer.module is not model:
         raise ValueError("optimizer must be an rnncourse optimizer built on this model, "
-                         "e.g. Adam(model, lr=1e-2)")
+                         "e.g. Adam(model, lr=1e-2); this one updates another module")
+    if not (callable(batches) or isinstance(batches, (list, tuple))):
+        raise TypeError("batches must be a list of (x, y) or (x, y, mask) tuples, or a function "
+                        f"epoch -> batches; got {type(batches).__name__}")
     get_loss(loss)
     epochs = check_positive_int("epochs", epochs)
+    if truncation is not None:
+        check_positive_int("truncation", truncation)
     if clip_norm is not None:
         check_positive_float("clip_norm", clip_norm)
     if clip_value is not None:
         check_positive_float("clip_value", clip_value)
+    if progress is not None and not isinstance(progress, (bool, np.bool_)):
+        raise TypeError(f"progress must be True, False or None, got {progress!r} ({type(progress).__name__})")
+    check_instance("desc", desc, str, "a str (the label of the progress bar)")
     if progress is None:
         progress = sys.stderr.isatty()
     history = History()
@@ -155,6 +167,8 @@ def fit(model: Module, optimizer: Optimizer, batches, *, loss="mse", epochs=1, t
             if not np.isfinite(value):
                 raise _diverged(history, epoch + 1, i + 1, f"the loss is {value}")
             grads = model.grads
+            if not _all_finite(grads.values()):
+                raise _diverged(history, epoch + 1, i + 1, "a gradient is no longer finite")
             history.grad_norms.append(global_norm(grads))
             if clip_value is not None:
                 clip_grads_by_value(grads, clip_value)

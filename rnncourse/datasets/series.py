@@ -11,12 +11,10 @@ so no value the model is tested on was ever part of a training window.
 """
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
 from ..core.checks import as_float_array, check_positive_float, check_positive_int, check_rng
-from ._validate import check_int, check_real
+from ._validate import check_int, check_real, check_real_range, check_sequence
 
 def sine_next_value(n_sequences, seq_len, *, rng, noise=0.0, period_range=(8.0, 16.0)):
     r"""Sine waves of random phase and period; the target is the next value.
@@ -49,9 +47,7 @@ def sine_next_value(n_sequences, seq_len, *, rng, noise=0.0, period_range=(8.0, 
     T = check_positive_int("seq_len", seq_len)
     check_rng("rng", rng)
     noise = check_positive_float("noise", noise, allow_zero=True)
-    lo, hi = period_range
-    if not (0 < lo <= hi):
-        raise ValueError(f"period_range must be (low, high) with 0 < low <= high, got {period_range}")
+    lo, hi = check_real_range("period_range", period_range, 0.0, low_open=True)
     period = rng.uniform(lo, hi, size=(N, 1))
     phase = rng.uniform(0, 2 * np.pi, size=(N, 1))
     t = np.arange(T + 1)[None, :]
@@ -189,10 +185,7 @@ def rising_or_falling(n_sequences, seq_len, *, rng, noise=0.3, size_range=(0.5, 
     T = check_int("seq_len", seq_len, 2)
     check_rng("rng", rng)
     noise = check_positive_float("noise", noise, allow_zero=True)
-    sizes = _check_float_tuple("size_range", size_range, positive=False)
-    if len(sizes) != 2 or sizes[0] > sizes[1]:
-        raise ValueError(f"size_range must be (low, high) with 0 <= low <= high, got {tuple(size_range)}")
-    lo, hi = sizes
+    lo, hi = check_real_range("size_range", size_range, 0.0)
     ramp = np.linspace(-1.0, 1.0, T)
     rising = rng.random(N) < 0.5
     size = rng.uniform(lo, hi, (N, 1))
@@ -284,14 +277,6 @@ def train_test_split_series(series, test_fraction=0.2, *, context=0):
 
 
 def _check_float_tuple(name, value, positive):
-    if isinstance(value, (str, bytes)) or not hasattr(value, "__len__") or len(value) == 0:
-        raise TypeError(f"{name} must be a non-empty sequence of numbers, got {value!r}")
-    out = []
-    for i, v in enumerate(value):
-        if isinstance(v, bool) or not isinstance(v, numbers.Real):
-            raise TypeError(f"{name}[{i}] must be a number, got {v!r}")
-        if not np.isfinite(v) or v < 0 or (positive and v == 0):
-            kind = "positive" if positive else "non-negative"
-            raise ValueError(f"{name}[{i}] must be a finite {kind} number, got {v}")
-        out.append(float(v))
-    return np.array(out)
+    """A non-empty list of finite numbers, each > 0 (``positive``) or >= 0, as a float64 array."""
+    return np.array([check_positive_float(f"{name}[{i}]", v, allow_zero=not positive)
+                     for i, v in enumerate(check_sequence(name, value))])

@@ -15,7 +15,7 @@ from importlib import resources
 
 import numpy as np
 
-from ..core.checks import check_positive_int, check_rng
+from ..core.checks import as_int_array, check_float_dtype, check_positive_int, check_rng, check_sequence
 from ._validate import check_int, check_real
 
 # ---------------------------------------------------------------------------
@@ -23,15 +23,9 @@ from ._validate import check_int, check_real
 # ---------------------------------------------------------------------------
 
 
-def _as_id_array(name, ids, ndim=None):
-    arr = ids if isinstance(ids, np.ndarray) else np.asarray(ids)
-    if arr.size == 0 and arr.dtype == np.float64 and not isinstance(ids, np.ndarray):
-        arr = arr.astype(np.int64)                        # an empty list
-    if not np.issubdtype(arr.dtype, np.integer):
-        raise TypeError(f"{name} must be an array of integer ids, got dtype {arr.dtype}")
-    if ndim is not None and arr.ndim != ndim:
-        raise ValueError(f"{name} must be a {ndim}-D array of ids, got {arr.ndim}-D with shape {arr.shape}")
-    return arr.astype(np.int64, copy=False)
+def _as_id_array(name, ids, ndim=None, allow_empty=False):
+    """Integer ids as int64, checked by :func:`rnncourse.core.checks.as_int_array` (kind, rank, not empty)."""
+    return as_int_array(name, ids, ndim=ndim, allow_empty=allow_empty).astype(np.int64, copy=False)
 
 
 def one_hot(ids, depth, dtype=np.float64):
@@ -54,9 +48,8 @@ def one_hot(ids, depth, dtype=np.float64):
     """
     ids = _as_id_array("ids", ids)
     V = check_positive_int("depth", depth)
-    if np.dtype(dtype) not in (np.dtype(np.float64), np.dtype(np.float32)):
-        raise TypeError(f"dtype must be float64 or float32, got {np.dtype(dtype)}")
-    if ids.size and (ids.min() < 0 or ids.max() >= V):
+    dtype = check_float_dtype("dtype", dtype)
+    if ids.min() < 0 or ids.max() >= V:
         bad = ids[(ids < 0) | (ids >= V)].flat[0]
         raise ValueError(f"ids must lie in [0, depth={V}), found {int(bad)}")
     return np.eye(V, dtype=dtype)[ids]
@@ -84,9 +77,10 @@ def pad_sequences(sequences, *, length=None, pad_id=0):
 
     Book page: ``book/applications/sentiment``.
     """
-    if isinstance(sequences, np.ndarray) or not isinstance(sequences, (list, tuple)) or not sequences:
-        raise TypeError("sequences must be a non-empty list of id sequences, got "
-                        f"{type(sequences).__name__}" + (" (empty)" if isinstance(sequences, (list, tuple)) else ""))
+    if not isinstance(sequences, (list, tuple)):
+        raise TypeError(f"sequences must be a non-empty list of id sequences, got {type(sequences).__name__}")
+    if not sequences:
+        raise ValueError(f"sequences must be a non-empty list of id sequences, got {type(sequences).__name__} (empty)")
     pad_id = check_int("pad_id", pad_id, 0)
     rows = []
     for i, seq in enumerate(sequences):
@@ -94,8 +88,6 @@ def pad_sequences(sequences, *, length=None, pad_id=0):
             raise TypeError(f"sequences[{i}] must be a sequence of integer ids, got a string; "
                             "encode it with a vocabulary first")
         arr = _as_id_array(f"sequences[{i}]", seq, ndim=1)
-        if arr.size == 0:
-            raise ValueError(f"sequences[{i}] is empty; every sequence needs at least one id")
         if arr.min() < 0:
             raise ValueError(f"sequences[{i}] holds a negative id {int(arr.min())}")
         rows.append(arr)
@@ -178,10 +170,11 @@ class CharVocab:
 
     def decode(self, ids):
         """Map ids (any 1-D int sequence) back to a string; an id outside [0, V) raises ValueError."""
-        arr = _as_id_array("ids", ids, ndim=1)
+        arr = _as_id_array("ids", ids, ndim=1, allow_empty=True)
         if arr.size and (arr.min() < 0 or arr.max() >= self.size):
             bad = arr[(arr < 0) | (arr >= self.size)][0]
-            raise ValueError(f"id {int(bad)} is outside the vocabulary [0, {self.size})")
+            raise ValueError(f"ids must be ids of this vocabulary: id {int(bad)} is outside the vocabulary "
+                             f"[0, {self.size})")
         return "".join(self.id_to_char[i] for i in arr)
 
 
@@ -208,13 +201,16 @@ class WordVocab:
     """
 
     def __init__(self, token_lists, *, specials=("<pad>", "<unk>")):
-        specials = list(specials)
-        if not specials or specials[0] != "<pad>":
+        specials = check_sequence("specials", specials)
+        for i, sp in enumerate(specials):
+            if not isinstance(sp, str):
+                raise TypeError(f"specials[{i}] must be a str, got {sp!r} ({type(sp).__name__})")
+        if specials[0] != "<pad>":
             raise ValueError(f"specials must start with '<pad>' (id 0), got {specials}")
-        if len(set(specials)) != len(specials) or not all(isinstance(s, str) for s in specials):
+        if len(set(specials)) != len(specials):
             raise ValueError(f"specials must be distinct strings, got {specials}")
-        if isinstance(token_lists, (str, bytes)):
-            raise TypeError("token_lists must be a list of token lists, got a string")
+        if not isinstance(token_lists, (list, tuple)):
+            raise TypeError(f"token_lists must be a list of token lists, got {type(token_lists).__name__}")
         words = set()
         for i, toks in enumerate(token_lists):
             if isinstance(toks, (str, bytes)) or not isinstance(toks, (list, tuple)):
@@ -247,27 +243,40 @@ class WordVocab:
 
     def encode(self, tokens):
         """Map a list of tokens to a list of int ids (unknown -> ``<unk>`` if present, else ValueError)."""
-        if isinstance(tokens, (str, bytes)) or not isinstance(tokens, (list, tuple)):
-            raise TypeError(f"tokens must be a list of str, got {type(tokens).__name__}")
+        return self._encode(tokens, "tokens")
+
+    def _encode(self, tokens, name):
+        """:meth:`encode`, naming the list ``name`` in errors (``sources[3]`` for a caller's batch)."""
+        if not isinstance(tokens, (list, tuple)):
+            raise TypeError(f"{name} must be a list of str, got {type(tokens).__name__}")
         out = []
         for i, t in enumerate(tokens):
+            if not isinstance(t, str):
+                raise TypeError(f"{name}[{i}] must be a str token, got {t!r} ({type(t).__name__})")
             k = self.token_to_id.get(t, self.unk_id)
             if k is None:
-                raise ValueError(f"token {t!r} at position {i} is not in the vocabulary and it has no '<unk>'")
+                raise ValueError(f"token {t!r} at position {i} is not in the vocabulary and it has no '<unk>' "
+                                 f"({name}[{i}])")
             out.append(k)
         return out
 
     def decode(self, ids):
         """Map ids back to a list of tokens; an id outside [0, V) raises ValueError."""
-        arr = _as_id_array("ids", ids, ndim=1)
+        arr = _as_id_array("ids", ids, ndim=1, allow_empty=True)
         if arr.size and (arr.min() < 0 or arr.max() >= self.size):
             bad = arr[(arr < 0) | (arr >= self.size)][0]
-            raise ValueError(f"id {int(bad)} is outside the vocabulary [0, {self.size})")
+            raise ValueError(f"ids must be ids of this vocabulary: id {int(bad)} is outside the vocabulary "
+                             f"[0, {self.size})")
         return [self.id_to_token[i] for i in arr]
 
     def encode_batch(self, token_lists, *, length=None):
         """Encode and pad: ``pad_sequences([encode(t) for t in token_lists])`` -> (ids (N, T), mask (N, T))."""
-        return pad_sequences([self.encode(t) for t in token_lists], length=length, pad_id=self.pad_id)
+        if not isinstance(token_lists, (list, tuple)):
+            raise TypeError(f"token_lists must be a non-empty list of token lists, got {type(token_lists).__name__}")
+        if not token_lists:
+            raise ValueError("token_lists must be a non-empty list of token lists, got an empty one")
+        return pad_sequences([self._encode(t, f"token_lists[{i}]") for i, t in enumerate(token_lists)],
+                             length=length, pad_id=self.pad_id)
 
 
 # ---------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..core.checks import as_float_array, check_positive_float, check_positive_int, check_rng
-from ._validate import check_int, check_int_range, check_real
+from ._validate import check_int, check_int_range, check_real, check_sequence
 from .text import WordVocab
 
 # ---------------------------------------------------------------------------
@@ -195,9 +195,7 @@ def handwriting_toy(n, *, rng, digits=tuple(range(10)), jitter=0.02):
     """
     N = check_positive_int("n", n)
     check_rng("rng", rng)
-    if isinstance(digits, (str, bytes)) or not hasattr(digits, "__len__") or len(digits) == 0:
-        raise TypeError(f"digits must be a non-empty sequence of ints in 0-9, got {digits!r}")
-    digits = [check_int(f"digits[{i}]", d, 0, 9) for i, d in enumerate(digits)]
+    digits = [check_int(f"digits[{i}]", d, 0, 9) for i, d in enumerate(check_sequence("digits", digits))]
     if len(set(digits)) != len(digits):
         raise ValueError(f"digits must be distinct, got {digits}")
     jitter = check_positive_float("jitter", jitter, allow_zero=True)

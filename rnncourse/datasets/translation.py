@@ -170,13 +170,16 @@ def encode_translation_pairs(sources, targets, source_vocab, target_vocab):
     for tok in ("<bos>", "<eos>"):
         if tok not in target_vocab:
             raise ValueError(f"target_vocab must contain {tok!r}; build it with specials={SPECIALS}")
-    if not isinstance(sources, list) or not isinstance(targets, list):
-        raise TypeError("sources and targets must be lists of token lists")
+    for name, v in (("sources", sources), ("targets", targets)):
+        if not isinstance(v, list):
+            raise TypeError(f"{name} must be a non-empty list of token lists, got {type(v).__name__}")
     if len(sources) != len(targets):
         raise ValueError(f"sources and targets must have the same length, got {len(sources)} and {len(targets)}")
+    if not sources:
+        raise ValueError("sources and targets must not be empty: one pair at least")
     bos, eos = target_vocab.token_to_id["<bos>"], target_vocab.token_to_id["<eos>"]
-    src, src_mask = pad_sequences([source_vocab.encode(s) for s in sources])
-    encoded = [target_vocab.encode(t) for t in targets]
+    src, src_mask = pad_sequences([source_vocab._encode(s, f"sources[{i}]") for i, s in enumerate(sources)])
+    encoded = [target_vocab._encode(t, f"targets[{i}]") for i, t in enumerate(targets)]
     tgt_in, _ = pad_sequences([[bos] + t for t in encoded])
     tgt_out, tgt_mask = pad_sequences([t + [eos] for t in encoded])
     return src, src_mask, tgt_in, tgt_out, tgt_mask

@@ -19,10 +19,13 @@ matrix product; the backward pass scatters the window gradients back.
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from ..core.checks import as_float_array, check_choice, check_positive_int, check_rng, check_same_dtype
+from ..core.checks import (as_float_array, check_cache, check_choice, check_float_dtype, check_positive_int,
+                           check_rng, check_same_dtype)
 from ..core.module import Module
 
 
@@ -30,6 +33,15 @@ def _pad_time(x, p):
     if p == 0:
         return x
     return np.pad(x, ((0, 0), (p, p), (0, 0)))
+
+
+class ConvCache(NamedTuple):
+    """What :func:`conv1d_forward` keeps for :func:`conv1d_backward`."""
+
+    cols: np.ndarray           #: the input windows, (N, T_out, C_in K)
+    W: np.ndarray
+    x_shape: tuple
+    padding: int
 
 
 def conv1d_forward(x, W, b, padding=0):
@@ -46,14 +58,14 @@ def conv1d_forward(x, W, b, padding=0):
     Returns
     -------
     y : ndarray, shape (N, T + 2*padding - K + 1, C_out)
-    cache : tuple
+    cache : ConvCache
 
     Book page: ``book/variants/rcnn``.
     """
     W = as_float_array("W", W, ndim=3)
     C_out, C_in, K = W.shape
     b = as_float_array("b", b, shape=(C_out,))
-    x = as_float_array("x", x, ndim=3, shape=(None, None, C_in))
+    x = as_float_array("x", x, ndim=3, shape=(None, None, C_in), copy=True)
     check_same_dtype(x=x, W=W, b=b)
     if isinstance(padding, bool) or not isinstance(padding, (int, np.integer)) or padding < 0:
         raise ValueError(f"padding must be a non-negative int, got {padding!r}")
@@ -66,7 +78,7 @@ def conv1d_forward(x, W, b, padding=0):
     T_out = cols.shape[1]
     cols = cols.reshape(N, T_out, C_in * K)
     y = cols @ W.reshape(C_out, C_in * K).T + b
-    return y, (cols, W, x.shape, padding)
+    return y, ConvCache(cols, W, x.shape, padding)
 
 
 def conv1d_backward(dy, cache):
@@ -81,7 +93,8 @@ def conv1d_backward(dy, cache):
     Parameters
     ----------
     dy : ndarray, shape (N, T_out, C_out)
-    cache : tuple from :func:`conv1d_forward`
+    cache : ConvCache
+        From :func:`conv1d_forward`.
 
     Returns
     -------
@@ -91,11 +104,11 @@ def conv1d_backward(dy, cache):
 
     Book page: ``book/variants/rcnn``.
     """
-    cols, W, x_shape, p = cache
+    cols, W, x_shape, p = check_cache(cache, ConvCache, "conv1d_forward")
     C_out, C_in, K = W.shape
     N, T, _ = x_shape
     T_out = cols.shape[1]
-    dy = as_float_array("dy", dy, shape=(N, T_out, C_out))
+    dy = as_float_array("dy", dy, shape=(N, T_out, C_out), dtype=W.dtype)
     dW = (dy.reshape(-1, C_out).T @ cols.reshape(-1, C_in * K)).reshape(W.shape)
     db = dy.sum(axis=(0, 1))
     dcols = (dy @ W.reshape(C_out, C_in * K)).reshape(N, T_out, C_in, K)
@@ -139,7 +152,7 @@ class Conv1d(Module):
         self.padding = int(padding)
         self.activation = check_choice("activation", activation, (None, "relu"))
         check_rng("rng", rng)
-        self.dtype = np.dtype(dtype)
+        self.dtype = check_float_dtype("dtype", dtype)
         bound = 1.0 / np.sqrt(self.in_channels * K)
         self.add_param("W", rng.uniform(-bound, bound, (self.out_channels, self.in_channels, K)).astype(self.dtype))
         self.add_param("b", rng.uniform(-bound, bound, self.out_channels).astype(self.dtype))

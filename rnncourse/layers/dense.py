@@ -26,16 +26,27 @@ Backward, with :math:`\delta_t = \partial L/\partial z_t = \partial L/\partial y
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
-from ..core.checks import as_float_array, check_choice, check_positive_int, check_rng, check_same_dtype
+from ..core.checks import (as_float_array, check_cache, check_choice, check_float_dtype, check_positive_int,
+                           check_rng, check_same_dtype)
 from ..core.activations import relu, relu_grad, sigmoid, sigmoid_grad, tanh, tanh_grad
 from ..core.module import Module
-from .output import output_backward, output_forward
+from .output import OutputCache, output_backward, output_forward
 
 #: activation name -> (g, g' written in terms of g's output)
 ACTIVATIONS = {None: None, "tanh": (tanh, tanh_grad), "relu": (relu, relu_grad),
                "sigmoid": (sigmoid, sigmoid_grad)}
+
+
+class DenseCache(NamedTuple):
+    """What :func:`dense_forward` keeps for :func:`dense_backward`."""
+
+    affine: OutputCache        #: the affine part's cache
+    activation: str | None
+    y: np.ndarray | None       #: the activation's output (None without one)
 
 
 def dense_forward(x, W, b, activation=None):
@@ -52,7 +63,7 @@ def dense_forward(x, W, b, activation=None):
     Returns
     -------
     y : ndarray, shape (N, T, F) or (N, F)
-    cache : tuple
+    cache : DenseCache
         For :func:`dense_backward`.
 
     Book page: ``book/variants/deep_rnn``.
@@ -60,16 +71,16 @@ def dense_forward(x, W, b, activation=None):
     check_choice("activation", activation, tuple(ACTIVATIONS))
     W = as_float_array("W", W, ndim=2)
     b = as_float_array("b", b, shape=(W.shape[0],))
-    x = as_float_array("x", x)
+    x = as_float_array("x", x, copy=True)
     if x.ndim not in (2, 3) or x.shape[-1] != W.shape[1]:
         raise ValueError(f"x must have shape (N, T, {W.shape[1]}) or (N, {W.shape[1]}) to match W {W.shape}, "
                          f"got {x.shape}")
     check_same_dtype(x=x, W=W, b=b)
     z, affine_cache = output_forward(x, W, b)
     if activation is None:
-        return z, (affine_cache, None, None)
+        return z, DenseCache(affine_cache, None, None)
     y = ACTIVATIONS[activation][0](z)
-    return y, (affine_cache, activation, y)
+    return y.copy(), DenseCache(affine_cache, activation, y)          # the caller gets its own copy
 
 
 def dense_backward(dy, cache):
@@ -85,19 +96,20 @@ def dense_backward(dy, cache):
     Parameters
     ----------
     dy : ndarray, shape (N, T, F) or (N, F)
-    cache : tuple from :func:`dense_forward`
+    cache : DenseCache
+        From :func:`dense_forward`.
 
     Returns
     -------
-    dx : ndarray, shape of ``x``
-    dW : ndarray, shape (F, D)
-    db : ndarray, shape (F,)
+    dx, dW, db : ndarray
+        Shapes of ``x``, (F, D) and (F,): :func:`~rnncourse.layers.output.output_backward` applied
+        to :math:`\delta`, with ``x``, ``W``, ``b`` in the places of ``h``, ``W_hy``, ``b_y``.
 
     Book page: ``book/variants/deep_rnn``.
     """
-    affine_cache, activation, y = cache
+    affine_cache, activation, y = check_cache(cache, DenseCache, "dense_forward")
     if activation is not None:
-        dy = as_float_array("dy", dy, shape=y.shape)
+        dy = as_float_array("dy", dy, shape=y.shape, dtype=y.dtype)
         dy = dy * ACTIVATIONS[activation][1](y)
     return output_backward(dy, affine_cache)
 
@@ -141,9 +153,7 @@ class Dense(Module):
         self.out_features = self.output_size = check_positive_int("out_features", out_features)
         self.activation = check_choice("activation", activation, tuple(ACTIVATIONS))
         check_rng("rng", rng)
-        self.dtype = np.dtype(dtype)
-        if self.dtype.type not in (np.float32, np.float64):
-            raise TypeError(f"dtype must be numpy.float64 or numpy.float32, got {self.dtype}")
+        self.dtype = check_float_dtype("dtype", dtype)
         k = 1.0 / np.sqrt(self.in_features)
         self.add_param("W", rng.uniform(-k, k, (self.out_features, self.in_features)).astype(self.dtype))
         self.add_param("b", rng.uniform(-k, k, self.out_features).astype(self.dtype))

@@ -28,9 +28,11 @@ is therefore the first layer of a model.
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
-from ..core.checks import as_float_array, check_positive_int, check_rng
+from ..core.checks import as_float_array, check_cache, check_float_dtype, check_positive_int, check_rng
 from ..core.module import Module
 
 
@@ -70,10 +72,20 @@ def check_indices(name: str, x, num_embeddings: int) -> np.ndarray:
     if x.ndim not in (1, 2):
         raise ValueError(f"{name} must be a 2-D array (N, T) or a 1-D array (N,) of indices, "
                          f"got {x.ndim}-D with shape {x.shape}")
-    if x.size and (x.min() < 0 or x.max() >= num_embeddings):
+    if x.size == 0:
+        raise ValueError(f"{name} must not be empty: every axis needs at least one entry, got shape {x.shape}")
+    if x.min() < 0 or x.max() >= num_embeddings:
         raise ValueError(f"{name} must hold indices in [0, {num_embeddings}) (num_embeddings={num_embeddings}), "
                          f"got values from {x.min()} to {x.max()}")
     return x
+
+
+class EmbeddingCache(NamedTuple):
+    """What :func:`embedding_forward` keeps for :func:`embedding_backward`."""
+
+    x: np.ndarray              #: the ids (a copy)
+    shape: tuple               #: (V, E)
+    dtype: np.dtype
 
 
 def embedding_forward(x, W):
@@ -90,14 +102,14 @@ def embedding_forward(x, W):
     -------
     e : ndarray, shape (N, T, E) or (N, E)
         A copy of the looked-up rows.
-    cache : tuple
+    cache : EmbeddingCache
         For :func:`embedding_backward`.
 
     Book page: ``book/applications/sentiment``.
     """
     W = as_float_array("W", W, ndim=2)
-    x = check_indices("x", x, W.shape[0])
-    return W[x], (x, W.shape, W.dtype)
+    x = check_indices("x", x, W.shape[0]).copy()          # the cache keeps its own ids
+    return W[x], EmbeddingCache(x, W.shape, W.dtype)
 
 
 def embedding_backward(de, cache):
@@ -107,7 +119,8 @@ def embedding_backward(de, cache):
     ----------
     de : ndarray, shape (N, T, E) or (N, E)
         Gradient with respect to the looked-up vectors.
-    cache : tuple from :func:`embedding_forward`
+    cache : EmbeddingCache
+        From :func:`embedding_forward`.
 
     Returns
     -------
@@ -117,7 +130,7 @@ def embedding_backward(de, cache):
 
     Book page: ``book/applications/sentiment``.
     """
-    x, (V, E), dtype = cache
+    x, (V, E), dtype = check_cache(cache, EmbeddingCache, "embedding_forward")
     de = as_float_array("de", de, shape=x.shape + (E,), dtype=dtype)
     dW = np.zeros((V, E), dtype=dtype)
     np.add.at(dW, x, de)
@@ -173,9 +186,7 @@ class Embedding(Module):
         self.num_embeddings = check_positive_int("num_embeddings", num_embeddings)
         self.embedding_dim = self.output_size = check_positive_int("embedding_dim", embedding_dim)
         check_rng("rng", rng)
-        self.dtype = np.dtype(dtype)
-        if self.dtype.type not in (np.float32, np.float64):
-            raise TypeError(f"dtype must be numpy.float64 or numpy.float32, got {self.dtype}")
+        self.dtype = check_float_dtype("dtype", dtype)
         self.add_param("W", rng.standard_normal((self.num_embeddings, self.embedding_dim)).astype(self.dtype))
 
     def forward(self, x, state=None):

@@ -17,10 +17,20 @@ rnncourse      shape       seed article 004     *Deep Learning* book (seed 001)
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
-from ..core.checks import as_float_array, check_positive_int, check_rng, check_same_dtype
+from ..core.checks import (as_float_array, check_cache, check_float_dtype, check_positive_int, check_rng,
+                           check_same_dtype)
 from ..core.module import Module
+
+
+class OutputCache(NamedTuple):
+    """What :func:`output_forward` keeps for :func:`output_backward`: the input ``h`` (a copy) and ``W_hy``."""
+
+    h: np.ndarray
+    W_hy: np.ndarray
 
 
 def output_forward(h, W_hy, b_y):
@@ -36,20 +46,20 @@ def output_forward(h, W_hy, b_y):
     Returns
     -------
     y : ndarray, shape (N, T, O) or (N, O)
-    cache : tuple
+    cache : OutputCache
 
     Book page: ``book/math``.
     """
     W_hy = as_float_array("W_hy", W_hy, ndim=2)
     O, H = W_hy.shape
     b_y = as_float_array("b_y", b_y, shape=(O,))
-    h = as_float_array("h", h)
+    h = as_float_array("h", h, copy=True)
     if h.ndim not in (2, 3) or h.shape[-1] != H:
         raise ValueError(f"h must have shape (N, T, {H}) or (N, {H}) to match W_hy {W_hy.shape}, "
                          f"got {h.shape}")
     check_same_dtype(h=h, W_hy=W_hy, b_y=b_y)
     y = h @ W_hy.T + b_y
-    return y, (h, W_hy)
+    return y, OutputCache(h, W_hy)
 
 
 def output_backward(dy, cache):
@@ -64,7 +74,8 @@ def output_backward(dy, cache):
     Parameters
     ----------
     dy : ndarray, shape (N, T, O) or (N, O)
-    cache : tuple from :func:`output_forward`
+    cache : OutputCache
+        From :func:`output_forward`.
 
     Returns
     -------
@@ -74,8 +85,8 @@ def output_backward(dy, cache):
 
     Book page: ``book/bptt``.
     """
-    h, W_hy = cache
-    dy = as_float_array("dy", dy, shape=h.shape[:-1] + (W_hy.shape[0],))
+    h, W_hy = check_cache(cache, OutputCache, "output_forward")
+    dy = as_float_array("dy", dy, shape=h.shape[:-1] + (W_hy.shape[0],), dtype=W_hy.dtype)
     dh = dy @ W_hy
     dy2 = dy.reshape(-1, dy.shape[-1])
     dW_hy = dy2.T @ h.reshape(-1, h.shape[-1])
@@ -104,7 +115,7 @@ class Output(Module):
         self.hidden_size = check_positive_int("hidden_size", hidden_size)
         self.output_size = check_positive_int("output_size", output_size)
         check_rng("rng", rng)
-        self.dtype = np.dtype(dtype)
+        self.dtype = check_float_dtype("dtype", dtype)
         k = 1.0 / np.sqrt(self.hidden_size)
         self.add_param("W_hy", rng.uniform(-k, k, (self.output_size, self.hidden_size)).astype(self.dtype))
         self.add_param("b_y", rng.uniform(-k, k, self.output_size).astype(self.dtype))

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..core.checks import check_choice
+from ..core.checks import as_int_array, check_choice, check_int
 from ..core.module import Module
 
 
@@ -52,13 +52,11 @@ class SequenceClassifier(Module):
         self.embedding = self.add_child("embedding", embedding)
         self.recurrent = self.add_child("recurrent", recurrent)
         self.head = self.add_child("head", head)
-        self.pad_id = int(pad_id)
+        self.pad_id = check_int("pad_id", pad_id, low=0)
         self.pooling = check_choice("pooling", pooling, ("mean", "last"))
 
     def forward(self, x, state=None):
-        ids = np.asarray(x)
-        if ids.ndim != 2:
-            raise ValueError(f"x must be token ids of shape (N, T), got shape {ids.shape}")
+        ids = as_int_array("x", x, ndim=2)
         mask = ids != self.pad_id
         lengths = mask.sum(axis=1)
         if (lengths == 0).any():

@@ -13,8 +13,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..core.checks import as_float_array, check_positive_int
+from ..core.checks import as_float_array, check_instance, check_positive_int
 from ..core.module import Module
+
+
+def _window_and_horizon(window, steps):
+    """The checked window (N, w, 1) and horizon, as every forecast here takes them."""
+    window = as_float_array("window", window, ndim=3, shape=(None, None, 1))
+    return window, check_positive_int("steps", steps)
 
 
 def recursive_forecast(model: Module, window, steps):
@@ -35,8 +41,9 @@ def recursive_forecast(model: Module, window, steps):
 
     Book page: ``book/applications/forecasting``.
     """
-    window = as_float_array("window", window, ndim=3, shape=(None, None, 1)).copy()
-    H = check_positive_int("steps", steps)
+    check_instance("model", model, Module, "an rnncourse Module mapping windows (N, w, 1) to predictions (N, 1)")
+    window, H = _window_and_horizon(window, steps)
+    window = window.copy()
     was_training = model.training
     model.eval()
     out = np.empty((window.shape[0], H), dtype=window.dtype)
@@ -65,8 +72,7 @@ def naive_forecast(window, steps):
 
     Book page: ``book/applications/forecasting``.
     """
-    window = as_float_array("window", window, ndim=3, shape=(None, None, 1))
-    H = check_positive_int("steps", steps)
+    window, H = _window_and_horizon(window, steps)
     return np.repeat(window[:, -1, :], H, axis=1)
 
 
@@ -75,9 +81,10 @@ def seasonal_naive_forecast(window, steps, period):
 
     Parameters
     ----------
-    window : ndarray, shape (N, w, 1) with ``w >= period``
-    steps : int
+    window, steps
+        As for :func:`naive_forecast`; the window must hold at least one period (``w >= period``).
     period : int
+        P, in steps.
 
     Returns
     -------
@@ -85,8 +92,7 @@ def seasonal_naive_forecast(window, steps, period):
 
     Book page: ``book/applications/forecasting``.
     """
-    window = as_float_array("window", window, ndim=3, shape=(None, None, 1))
-    H = check_positive_int("steps", steps)
+    window, H = _window_and_horizon(window, steps)
     P = check_positive_int("period", period)
     if window.shape[1] < P:
         raise ValueError(f"window must hold at least one period ({P} steps), got {window.shape[1]}")

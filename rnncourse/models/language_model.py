@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..core.checks import check_positive_float, check_positive_int, check_rng
-from ..core.activations import softmax
+from ..core.checks import (as_float_array, as_int_array, check_callable, check_instance, check_int,
+                           check_positive_float, check_positive_int, check_rng)
 from ..datasets.text import one_hot
 from ..core.module import Module
 
@@ -27,25 +27,34 @@ def next_char_distribution(logits, temperature=1.0, top_k=None):
 
     Parameters
     ----------
-    logits : ndarray, shape (V,) or (N, V)
+    logits : ndarray, shape (V,) or (N, V), float32 or float64, finite
     temperature : float > 0
-    top_k : int, optional
+    top_k : int in [1, V], optional
         Keep the ``top_k`` largest logits, zero the rest, renormalise.
 
     Returns
     -------
-    ndarray, shape of ``logits``, rows summing to 1.
+    ndarray, shape and dtype of ``logits``, rows summing to 1.
 
     Book page: ``book/applications/language_model``.
     """
+    logits = as_float_array("logits", logits)
+    if logits.ndim not in (1, 2):
+        raise ValueError(f"logits must have shape (V,) or (N, V), got {logits.shape}")
     tau = check_positive_float("temperature", temperature)
-    z = np.asarray(logits, dtype=np.float64) / tau
-    if top_k is not None:
-        k = check_positive_int("top_k", top_k)
-        if k < z.shape[-1]:
+    V = logits.shape[-1]
+    k = None if top_k is None else check_int("top_k", top_k, 1, V)
+    # Each row is shifted so that its largest logit is 0: exp never overflows, and a logit so far
+    # below it that (z - max) / tau overflows to -inf gets probability 0. Computed in float64,
+    # returned in the dtype of logits.
+    z64 = logits.astype(np.float64)
+    with np.errstate(over="ignore", under="ignore"):
+        z = (z64 - z64.max(axis=-1, keepdims=True)) / tau
+        if k is not None and k < V:
             kth = np.sort(z, axis=-1)[..., -k][..., None]
             z = np.where(z >= kth, z, -np.inf)
-    return softmax(np.where(np.isfinite(z), z, -1e300))
+        e = np.exp(z)
+    return (e / e.sum(axis=-1, keepdims=True)).astype(logits.dtype)
 
 
 def sample(model: Module, prime_ids, length, *, vocab_size, rng, temperature=1.0, top_k=None,
@@ -78,21 +87,28 @@ def sample(model: Module, prime_ids, length, *, vocab_size, rng, temperature=1.0
 
     Book page: ``book/applications/language_model``.
     """
-    check_rng("rng", rng)
+    check_instance("model", model, Module, "an rnncourse Module (a layer or a Sequential)")
+    V = check_positive_int("vocab_size", vocab_size)
+    prime = as_int_array("prime_ids", prime_ids, ndim=1, low=0, high=V)
     n = check_positive_int("length", length)
-    prime = np.asarray(prime_ids)
-    if prime.ndim != 1 or prime.size == 0:
-        raise ValueError(f"prime_ids must be a non-empty 1-D sequence of ids, got shape {prime.shape}")
-    if encode is None:
+    check_rng("rng", rng)
+    check_positive_float("temperature", temperature)
+    if top_k is not None:
+        check_int("top_k", top_k, 1, V)
+    if encode is not None:
+        check_callable("encode", encode)
+    else:
         def encode(ids):
             return one_hot(ids, vocab_size)
     was_training = model.training
     model.eval()
     logits, state = model.forward(encode(prime[None, :]))
+    if np.shape(logits)[-1:] != (V,):
+        raise ValueError(f"vocab_size={V} does not match the model, whose logits have shape {np.shape(logits)}")
     out = []
     for _ in range(n):
-        p = next_char_distribution(logits[0, -1], temperature, top_k)
-        nxt = int(rng.choice(len(p), p=p))
+        p = next_char_distribution(logits[0, -1], temperature, top_k).astype(np.float64)
+        nxt = int(rng.choice(V, p=p / p.sum()))
         out.append(nxt)
         logits, state = model.forward(encode(np.array([[nxt]])), state)
     model.train(was_training)
