@@ -20,7 +20,7 @@ The names below are re-exported, so ``import rnncourse as rc; rc.LSTM(...)`` wor
 """
 from . import analysis, applications, cells, core, datasets, layers, models
 from .analysis import vanishing, worked_example
-from .cells import fast, gru, lstm, rnn
+from .cells import fast, gru, lstm, mingru, rnn
 from .core import activations, bptt, clipping, gradcheck, losses, module, optim, train
 from .core.activations import (log_softmax, log_softmax_backward, relu, relu_grad, sigmoid, sigmoid_grad,
                                softmax, softmax_backward, tanh, tanh_grad)
@@ -34,6 +34,7 @@ from .core.train import History, TrainingDiverged, fit
 from .cells.rnn import RNN, rnn_backward, rnn_forward, rnn_step_backward, rnn_step_forward
 from .cells.lstm import LSTM, lstm_backward, lstm_forward, lstm_step_backward, lstm_step_forward
 from .cells.gru import GRU, gru_backward, gru_forward, gru_step_backward, gru_step_forward
+from .cells.mingru import MinGRU
 from .layers import conv, dense, dropout, embedding, output
 from .layers.output import LastStep, Output, output_backward, output_forward
 from .layers.conv import Conv1d, MaxPool1d, conv1d_backward, conv1d_forward
@@ -67,5 +68,5 @@ __all__ = [
     "GRU", "gru_step_forward", "gru_step_backward", "gru_forward", "gru_backward",
     "Bidirectional", "Stacked", "Conv1d", "MaxPool1d", "conv1d_forward", "conv1d_backward", "RCNN",
     "Hierarchical", "Embedding", "embedding_forward", "embedding_backward", "Dense", "dense_forward",
-    "dense_backward", "Dropout", "SequenceClassifier", "Seq2Seq",
+    "dense_backward", "Dropout", "SequenceClassifier", "Seq2Seq", "MinGRU", "mingru",
 ]

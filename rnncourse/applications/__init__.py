@@ -55,8 +55,8 @@ from .monitoring import bed_exit
 from .music import music
 from .sentiment import sentiment
 from .speech import speech
-from .translation import translation
+from .translation import attention_comparison, translation
 
 __all__ = ["AppResult", "ComparisonResult", "char_language_model", "sentiment", "translation",
            "forecasting", "speech", "handwriting", "captioning", "music", "bed_exit",
-           "memory_comparison", "collapse_repeats", "edit_distance"]
+           "memory_comparison", "attention_comparison", "collapse_repeats", "edit_distance"]

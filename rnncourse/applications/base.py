@@ -16,15 +16,17 @@ import numpy as np
 
 from ..cells.gru import GRU
 from ..cells.lstm import LSTM
+from ..cells.mingru import MinGRU
 from ..cells.rnn import RNN
-from ..core.checks import check_positive_float, check_positive_int
+from ..core.checks import (as_int_array, as_mask, check_callable, check_choice, check_instance, check_int,
+                           check_positive_float, check_positive_int, check_real, check_rng)
 from ..core.module import Module
 from ..core.optim import Adam
 from ..core.train import History, fit
 
 
 #: The recurrent layer classes the applications can use, by name.
-CELLS = {"rnn": RNN, "lstm": LSTM, "gru": GRU}
+CELLS = {"rnn": RNN, "lstm": LSTM, "gru": GRU, "mingru": MinGRU}
 
 
 # ---------------------------------------------------------------------------
@@ -77,12 +79,13 @@ class AppResult:
 
 @dataclass
 class ComparisonResult:
-    """What :func:`~rnncourse.applications.memory.memory_comparison` returns: one row per (length, cell).
+    """What a comparison of models returns: one row per (length, model).
 
     Attributes
     ----------
     task : str
-        ``"adding"``.
+        ``"adding"`` (:func:`~rnncourse.applications.memory.memory_comparison`) or
+        ``"translation-by-length"`` (:func:`~rnncourse.applications.translation.attention_comparison`).
     rows : list of dict
         Keys ``length``, ``cell``, ``mse``, ``baseline_mse``, ``ratio``
         (``mse / baseline_mse``), ``accuracy`` (share of test sums predicted to
@@ -111,12 +114,20 @@ class ComparisonResult:
         raise KeyError(f"no row for length={length}, cell={cell!r}")
 
     def table(self) -> str:
-        """The rows as a plain-text table."""
-        head = f"{'length':>6}  {'cell':<5} {'test MSE':>9} {'baseline':>9} {'ratio':>6} " \
+        """The rows as a plain-text table (the adding problem's columns, or every key of the rows)."""
+        if self.task != "adding":
+            keys = list(self.rows[0]) if self.rows else []
+            cells = [[format_metric(r[k]) for k in keys] for r in self.rows]
+            widths = [max([len(k)] + [len(c[i]) for c in cells]) for i, k in enumerate(keys)]
+            lines = ["  ".join(k.rjust(w) for k, w in zip(keys, widths))]
+            lines.append("-" * len(lines[0]))
+            lines += ["  ".join(c.rjust(w) for c, w in zip(row, widths)) for row in cells]
+            return "\n".join(lines)
+        head = f"{'length':>6}  {'cell':<6} {'test MSE':>9} {'baseline':>9} {'ratio':>6} " \
                f"{'acc':>5} {'solved':>6} {'seconds':>7}"
         lines = [head, "-" * len(head)]
         for r in self.rows:
-            lines.append(f"{r['length']:>6}  {r['cell']:<5} {r['mse']:>9.4f} {r['baseline_mse']:>9.4f} "
+            lines.append(f"{r['length']:>6}  {r['cell']:<6} {r['mse']:>9.4f} {r['baseline_mse']:>9.4f} "
                          f"{r['ratio']:>6.3f} {r['accuracy']:>5.2f} {str(r['solved']):>6} "
                          f"{r['seconds']:>7.1f}")
         return "\n".join(lines)
@@ -155,7 +166,7 @@ def make_rng(seed):
 
     Parameters
     ----------
-    seed : int
+    seed : int >= 0
 
     Returns
     -------
@@ -163,17 +174,15 @@ def make_rng(seed):
 
     Book page: ``book/applications/language_model``.
     """
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(f"seed must be an int, got {seed!r} ({type(seed).__name__})")
-    return np.random.default_rng(int(seed))
+    return np.random.default_rng(check_int("seed", seed, 0))
 
 
-def cell_class(name):
-    """The recurrent layer class called ``name`` in :data:`CELLS`; a ValueError names the choices.
+def cell_class(cell):
+    """The recurrent layer class called ``cell`` in :data:`CELLS`; a ValueError names the choices.
 
     Parameters
     ----------
-    name : {"rnn", "lstm", "gru"}
+    cell : {"rnn", "lstm", "gru"}
 
     Returns
     -------
@@ -181,17 +190,15 @@ def cell_class(name):
 
     Book page: ``book/variants/comparison``.
     """
-    if name not in CELLS:
-        raise ValueError(f"cell must be one of {sorted(CELLS)}, got {name!r}")
-    return CELLS[name]
+    return CELLS[check_choice("cell", cell, tuple(sorted(CELLS)))]
 
 
-def make_cell(name, input_size, hidden_size, rng):
-    """A recurrent layer ``name`` (D = ``input_size``, H = ``hidden_size``); an LSTM gets ``forget_bias=1``.
+def make_cell(cell, input_size, hidden_size, rng):
+    """A recurrent layer ``cell`` (D = ``input_size``, H = ``hidden_size``); an LSTM gets ``forget_bias=1``.
 
     Parameters
     ----------
-    name : {"rnn", "lstm", "gru"}
+    cell : {"rnn", "lstm", "gru"}
     input_size, hidden_size : int
     rng : numpy.random.Generator
 
@@ -201,7 +208,7 @@ def make_cell(name, input_size, hidden_size, rng):
 
     Book page: ``book/variants/comparison``.
     """
-    cls = cell_class(name)
+    cls = cell_class(cell)
     if cls is LSTM:           # forget gate open at the start: the usual trick (Jozefowicz et al. 2015)
         return LSTM(input_size, hidden_size, rng=rng, forget_bias=1.0)
     return cls(input_size, hidden_size, rng=rng)
@@ -226,6 +233,11 @@ def shuffled_batches(rng, n, batch_size, make_batch):
 
     Book page: ``book/applications/language_model``.
     """
+    check_rng("rng", rng)
+    n = check_positive_int("n", n)
+    batch_size = check_positive_int("batch_size", batch_size)
+    check_callable("make_batch", make_batch)
+
     def batches(epoch):
         order = rng.permutation(n)
         return [make_batch(order[i:i + batch_size]) for i in range(0, n, batch_size)]
@@ -262,9 +274,12 @@ def train_model(model, batches, *, loss, epochs, lr, clip_norm, progress, desc, 
 
     Book page: ``book/applications/language_model``.
     """
+    check_instance("model", model, Module, "an rnncourse Module (a layer or a Sequential)")
     epochs = check_positive_int("epochs", epochs)
+    lr = check_positive_float("lr", lr)
+    decay_fraction = check_real("decay_fraction", decay_fraction, 0.0, 1.0)
     n_low = int(round(decay_fraction * epochs)) if epochs > 1 else 0
-    optimizer = Adam(model, lr=check_positive_float("lr", lr))
+    optimizer = Adam(model, lr=lr)
     history = History()
     t0 = time.perf_counter()
     for n, rate, label in ((epochs - n_low, lr, desc), (n_low, lr / 10.0, f"{desc} (lr / 10)")):
@@ -286,18 +301,21 @@ def left_pad(ids, mask, pad_id=0):
 
     Parameters
     ----------
-    ids : ndarray, shape (N, T)
-    mask : ndarray of bool, shape (N, T)
+    ids : ndarray of int, shape (N, T)
+    mask : ndarray of bool (or 0/1), shape (N, T)
         True at real entries.
-    pad_id : int
+    pad_id : int >= 0
 
     Returns
     -------
-    ids : ndarray, shape (N, T)
+    ids : ndarray, shape (N, T), dtype of ``ids``
     mask : ndarray of bool, shape (N, T)
 
     Book page: ``book/applications/translation``.
     """
+    ids = as_int_array("ids", ids, ndim=2)
+    mask = as_mask("mask", mask, ids.shape)
+    pad_id = check_int("pad_id", pad_id, 0)
     out = np.full_like(ids, pad_id)
     new_mask = np.zeros_like(mask)
     T = ids.shape[1]
@@ -313,7 +331,7 @@ def trim_right(mask):
 
     Parameters
     ----------
-    mask : ndarray of bool, shape (N, T)
+    mask : ndarray of bool (or 0/1), shape (N, T), at least one True
 
     Returns
     -------
@@ -321,6 +339,7 @@ def trim_right(mask):
 
     Book page: ``book/applications/sentiment``.
     """
+    mask = as_mask("mask", mask, (None, None))
     return int(mask.any(axis=0).nonzero()[0].max()) + 1
 
 
@@ -333,7 +352,7 @@ def collapse_repeats(ids, blank=None):
 
     Parameters
     ----------
-    ids : sequence of int, length T
+    ids : sequence of int, length T (an empty sequence gives an empty list)
     blank : int, optional
         A label to remove after merging.
 
@@ -343,9 +362,12 @@ def collapse_repeats(ids, blank=None):
 
     Book page: ``book/applications/speech``.
     """
+    ids = as_int_array("ids", ids, ndim=1, allow_empty=True)
+    if blank is not None:
+        blank = check_int("blank", blank)
     out = []
     prev = None
-    for k in np.asarray(ids).tolist():
+    for k in ids.tolist():
         if k != prev and k != blank:
             out.append(int(k))
         prev = k
@@ -358,6 +380,7 @@ def edit_distance(a, b):
     Parameters
     ----------
     a, b : sequences of hashable items
+        Lists, tuples, strings or 1-D arrays; either may be empty.
 
     Returns
     -------
@@ -365,7 +388,7 @@ def edit_distance(a, b):
 
     Book page: ``book/applications/speech``.
     """
-    a, b = list(a), list(b)
+    a, b = _items("a", a), _items("b", b)
     prev = list(range(len(b) + 1))
     for i, x in enumerate(a, 1):
         cur = [i]
@@ -381,6 +404,7 @@ def positionwise_accuracy(predicted, targets):
     Parameters
     ----------
     predicted, targets : sequences of sequences of tokens
+        One predicted sequence per target (either may be empty, not all targets).
 
     Returns
     -------
@@ -388,8 +412,31 @@ def positionwise_accuracy(predicted, targets):
 
     Book page: ``book/applications/captioning``.
     """
+    if isinstance(predicted, (str, bytes)) or not isinstance(predicted, (list, tuple)):
+        raise TypeError(f"predicted must be a list of token sequences, got {type(predicted).__name__}")
+    if isinstance(targets, (str, bytes)) or not isinstance(targets, (list, tuple)):
+        raise TypeError(f"targets must be a list of token sequences, got {type(targets).__name__}")
+    if len(predicted) != len(targets):
+        raise ValueError(f"predicted and targets must have one sequence each per example, got "
+                         f"{len(predicted)} and {len(targets)}")
+    predicted = [_items(f"predicted[{i}]", p) for i, p in enumerate(predicted)]
+    targets = [_items(f"targets[{i}]", t) for i, t in enumerate(targets)]
+    if not any(targets):
+        raise ValueError("targets holds no token at all: the accuracy would be 0/0")
     hit = total = 0
     for p, t in zip(predicted, targets):
         total += len(t)
         hit += sum(1 for i, tok in enumerate(t) if i < len(p) and p[i] == tok)
     return hit / total
+
+
+def _items(name, seq) -> list:
+    """The items of a token sequence (list, tuple, string or 1-D array; may be empty) as a list."""
+    if isinstance(seq, np.ndarray):
+        if seq.ndim != 1:
+            raise ValueError(f"{name} must be a 1-D sequence of tokens, got an array of shape {seq.shape}")
+        return seq.tolist()
+    if not isinstance(seq, (list, tuple, str)):
+        raise TypeError(f"{name} must be a sequence of tokens (a list, tuple, str or 1-D array), "
+                        f"got {type(seq).__name__}")
+    return list(seq)

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..cells.gru import GRU
+from ..core.checks import check_int, check_positive_int
 from ..datasets import encode_translation_pairs, number_to_words, number_vocabularies
 from ..layers.embedding import Embedding
 from ..layers.output import Output
+from ..models.attention import AttentionSeq2Seq
 from ..models.seq2seq import Seq2Seq
-from .base import (AppResult, cell_class, left_pad, make_cell, make_rng, positionwise_accuracy,
+from .base import (AppResult, ComparisonResult, cell_class, left_pad, make_cell, make_rng, positionwise_accuracy,
                    shuffled_batches, train_model)
 
 
@@ -32,14 +35,14 @@ def translation(*, seed=0, max_value=999, test_fraction=0.2, embedding_dim=16, h
 
     Parameters
     ----------
-    seed : int
     max_value : int
         Largest number, in [10, 999]; every number up to it is either a
         training or a test pair.
     test_fraction : float
         Share of the numbers held out, in (0, 0.5].
     embedding_dim, hidden_size : int
-    batch_size, epochs, lr, cell, progress
+        E of the source and target tokens; H of the encoder and decoder cells.
+    seed, batch_size, epochs, lr, cell, progress
         The training settings every application shares (:mod:`rnncourse.applications`).
 
     Returns
@@ -103,3 +106,102 @@ def translation(*, seed=0, max_value=999, test_fraction=0.2, embedding_dim=16, h
                  "predicted": "".join(predicted[i])} for i in range(min(8, n_test))]
     return AppResult("translation", model, history, metrics, examples, seconds,
                      extras={"source_vocab": src_vocab, "target_vocab": tgt_vocab})
+
+
+def attention_comparison(*, seed=0, n_train=3000, n_test=300, max_value=99_999, train_words=6,
+                         embedding_dim=16, hidden_size=32, attention_size=16, batch_size=32, epochs=12,
+                         lr=1e-2, beam_width=4, progress=None):
+    r"""The encoder-decoder with and without attention, on sources longer than any seen in training.
+
+    Numbers up to ``max_value`` are spelled out (``"ninety nine thousand nine hundred and
+    ninety nine"``, 8 words); the models train on ``n_train`` numbers of at most
+    ``train_words`` words and are tested on ``n_test`` unseen numbers of every length, up to
+    two words longer than any training source. Both models (GRU encoder and decoder of size
+    H, :class:`~rnncourse.models.seq2seq.Seq2Seq` and
+    :class:`~rnncourse.models.attention.AttentionSeq2Seq`) get their weights from one
+    generator and the *same* batches in the same order from another, so the comparison
+    differs in the attention alone. The attention model is decoded greedily and with beam
+    search.
+
+    Parameters
+    ----------
+    n_train, n_test : int
+        Training numbers, and test numbers per source length.
+    max_value : int
+        Largest number, in [1000, 999999].
+    train_words : int
+        Longest training source, in words.
+    embedding_dim, hidden_size, attention_size : int
+    beam_width : int
+    seed, batch_size, epochs, lr, progress
+        The training settings every application shares (:mod:`rnncourse.applications`);
+        the cell is a GRU.
+
+    Returns
+    -------
+    ComparisonResult
+        ``rows``: one per (source length, decoder) with keys ``length`` (words), ``cell``
+        (``"plain"``, ``"attention"``, ``"attention+beam"``), ``exact_match``, ``n`` and
+        ``seen`` (whether training had sources this long). ``models``: ``{"plain": ...,
+        "attention": ...}``; ``histories`` the same.
+
+    Book page: ``book/applications/translation``.
+    """
+    max_value = check_int("max_value", max_value, 1000, 999_999)
+    n_train, n_test = check_positive_int("n_train", n_train), check_positive_int("n_test", n_test)
+    train_words = check_int("train_words", train_words, 2, None)
+    init_rng = make_rng(seed)                                       # weights
+    data_rng = np.random.default_rng([seed, 1])                     # which numbers, and the batch order
+    values = data_rng.permutation(max_value + 1)
+    length = np.array([len(number_to_words(int(v)).split()) for v in values])
+    train_vals = values[length <= train_words][:n_train]
+    rest = values[length <= train_words][n_train:]
+    test_by_len = {L: np.concatenate([rest, values[length > train_words]])[
+        np.concatenate([length[length <= train_words][n_train:], length[length > train_words]]) == L][:n_test]
+        for L in range(2, int(length.max()) + 1)}
+    test_by_len = {L: v for L, v in test_by_len.items() if len(v)}
+    src_vocab, tgt_vocab = number_vocabularies(max_value)
+
+    def encode(vals):
+        sources = [number_to_words(int(v)).split() for v in vals]
+        targets = [list(str(int(v))) for v in vals]
+        src, src_mask, tgt_in, tgt_out, tgt_mask = encode_translation_pairs(sources, targets, src_vocab, tgt_vocab)
+        src, _ = left_pad(src, src_mask, src_vocab.pad_id)
+        return src, tgt_in, tgt_out, tgt_mask, targets
+
+    src, tgt_in, tgt_out, tgt_mask, _ = encode(train_vals)
+    E, H, V_s, V_t = embedding_dim, hidden_size, src_vocab.size, tgt_vocab.size
+    models = {
+        "plain": Seq2Seq(Embedding(V_s, E, rng=init_rng), GRU(E, H, rng=init_rng), Embedding(V_t, E, rng=init_rng),
+                         GRU(E, H, rng=init_rng), Output(H, V_t, rng=init_rng)),
+        "attention": AttentionSeq2Seq(Embedding(V_s, E, rng=init_rng), GRU(E, H, rng=init_rng),
+                                      Embedding(V_t, E, rng=init_rng), attention_size, V_t, rng=init_rng,
+                                      src_pad_id=src_vocab.pad_id),
+    }
+    order = [data_rng.permutation(len(src)) for _ in range(epochs)]   # one batch order, shared by both
+
+    def batches(epoch):
+        idx = order[epoch % epochs]
+        return [((src[b], tgt_in[b]), tgt_out[b], tgt_mask[b])
+                for b in (idx[i:i + batch_size] for i in range(0, len(idx), batch_size))]
+
+    histories, seconds = {}, 0.0
+    for name, model in models.items():
+        histories[name], s = train_model(model, batches, loss="cross_entropy", epochs=epochs, lr=lr, clip_norm=5.0,
+                                         progress=progress, desc=f"translation ({name})")
+        seconds += s
+    bos, eos = tgt_vocab.token_to_id["<bos>"], tgt_vocab.token_to_id["<eos>"]
+    rows = []
+    for L, vals in sorted(test_by_len.items()):
+        s, _, t_out, _, targets = encode(vals)
+        decoders = {"plain": lambda m=models["plain"]: m.greedy_decode(s, bos_id=bos, eos_id=eos,
+                                                                         max_len=t_out.shape[1] + 2),
+                    "attention": lambda m=models["attention"]: m.greedy_decode(s, bos_id=bos, eos_id=eos,
+                                                                                 max_len=t_out.shape[1] + 2),
+                    "attention+beam": lambda m=models["attention"]: m.beam_decode(
+                        s, bos_id=bos, eos_id=eos, max_len=t_out.shape[1] + 2, beam_width=beam_width)}
+        for name, decode in decoders.items():
+            predicted = [tgt_vocab.decode(o) if o else [] for o in decode()]
+            rows.append({"length": L, "cell": name, "n": len(vals), "seen": L <= train_words,
+                         "exact_match": float(np.mean([p == t for p, t in zip(predicted, targets)]))})
+    return ComparisonResult("translation-by-length", rows, histories, models, seconds)

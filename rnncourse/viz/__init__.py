@@ -7,8 +7,10 @@ which also states their conventions; they are drawn in three modules:
 the input/output patterns) and :mod:`rnncourse.viz.variant_diagrams` (the LSTM and
 GRU cells, the bidirectional, stacked, RCNN, hierarchical and encoder-decoder
 networks). :mod:`rnncourse.viz.plots` draws data (hidden states, gradient norms,
-losses, forecasts, gate activations). Every function returns a ``matplotlib.figure.Figure``
+losses, forecasts, gate activations), :mod:`rnncourse.viz.attention_plots` the attention
+weights of an encoder-decoder. Every function returns a ``matplotlib.figure.Figure``
 and never calls ``plt.show()``; the book pages give each figure its alt text.
 """
 from .diagrams import *  # noqa: F401,F403
 from .plots import *  # noqa: F401,F403
+from .attention_plots import *  # noqa: F401,F403

@@ -18,6 +18,7 @@ import numpy as np
 
 from rnncourse.cells.gru import GRU
 from rnncourse.cells.lstm import LSTM
+from rnncourse.cells.mingru import MinGRU
 from rnncourse.cells.rnn import RNN
 
 
@@ -49,6 +50,7 @@ CELLS = [
     Cell("rnn-relu", RNN, {"nonlinearity": "relu"}, kink=True),
     Cell("lstm", LSTM, gates={"input": (0, 1), "forget": (0, 1), "cell": (-1, 1), "output": (0, 1)}),
     Cell("gru", GRU, gates={"reset": (0, 1), "update": (0, 1), "new": (-1, 1)}),
+    Cell("mingru", MinGRU),
 ]
 
 #: Each layer class once, for tests of the containers (whose ids are the class names).
