@@ -36,7 +36,7 @@ from ..core.checks import as_float_array, as_int_array, check_cache, check_int, 
 from ..core.module import Module
 from ..layers.embedding import Embedding
 from ..layers.output import Output
-from .seq2seq import beam_search, greedy_search
+from .seq2seq import beam_search, evaluating, greedy_search
 
 
 class AttentionCache(NamedTuple):
@@ -289,26 +289,14 @@ class AttentionSeq2Seq(Module):
 
     def greedy_decode(self, src_ids, *, bos_id, eos_id, max_len):
         """Decode every source greedily; returns N lists of ids (without ``<eos>``). See :func:`~rnncourse.models.seq2seq.greedy_search`."""
-        with _evaluating(self):
+        with evaluating(self):
             step, state = self._decoder(src_ids)
             return greedy_search(step, state, len(src_ids), bos_id=bos_id, eos_id=eos_id, max_len=max_len)
 
     def beam_decode(self, src_ids, *, bos_id, eos_id, max_len, beam_width=4):
         """Decode every source with beam search; returns N lists of ids. See :func:`~rnncourse.models.seq2seq.beam_search`."""
-        with _evaluating(self):
+        with evaluating(self):
             step, state = self._decoder(src_ids)
             return beam_search(step, state, len(src_ids), bos_id=bos_id, eos_id=eos_id, max_len=max_len,
                                beam_width=beam_width)
 
-
-class _evaluating:
-    """``with _evaluating(model):`` evaluation mode inside, the previous mode after."""
-
-    def __init__(self, model):
-        self.model, self.was_training = model, model.training
-
-    def __enter__(self):
-        self.model.eval()
-
-    def __exit__(self, *exc):
-        self.model.train(self.was_training)

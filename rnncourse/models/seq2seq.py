@@ -121,32 +121,41 @@ class Seq2Seq(Module):
 
         Book page: ``book/applications/translation``.
         """
-        was_training = self.training
-        self.eval()
-        try:
+        with evaluating(self):
             step, state = self._decoder(src_ids)
             return greedy_search(step, state, len(src_ids), bos_id=bos_id, eos_id=eos_id, max_len=max_len)
-        finally:
-            self.train(was_training)
 
     def beam_decode(self, src_ids, *, bos_id, eos_id, max_len, beam_width=4):
         """Decode every source with beam search (:func:`beam_search`); returns N lists of ids.
 
         Book page: ``book/applications/translation``.
         """
-        was_training = self.training
-        self.eval()
-        try:
+        with evaluating(self):
             step, state = self._decoder(src_ids)
             return beam_search(step, state, len(src_ids), bos_id=bos_id, eos_id=eos_id, max_len=max_len,
                                beam_width=beam_width)
-        finally:
-            self.train(was_training)
 
 
 # ---------------------------------------------------------------------------
 # decoding, for any model that can take one step
 # ---------------------------------------------------------------------------
+class evaluating:
+    """``with evaluating(model):`` the model in evaluation mode inside the block, in its previous mode after.
+
+    Book page: ``book/applications/translation``.
+    """
+
+    def __init__(self, model):
+        self.model, self.was_training = model, model.training
+
+    def __enter__(self):
+        self.model.eval()
+        return self.model
+
+    def __exit__(self, *exc):
+        self.model.train(self.was_training)
+
+
 def _take(state, rows):
     """The rows ``rows`` of every array in a (nested) state; ``None`` stays ``None``."""
     if state is None:
