@@ -3,7 +3,8 @@
 #   make book   # build the course book into _build/html
 #   make test   # run the test suite
 #
-# Both create a private virtual environment in .venv on first use.
+# and `make lab` opens the course in JupyterLab. All create a private virtual
+# environment in .venv on first use.
 
 PYTHON ?= python3
 PYTEST_ARGS ?=
@@ -30,12 +31,14 @@ PIP_INSTALL := set -o pipefail; $(BIN)/pip install --quiet --progress-bar off
 PIP_FILTER  := 2>&1 | { grep -v "^WARNING: Location '.*' is ignored: it is neither a file nor a directory" || true; }
 
 .DEFAULT_GOAL := help
-.PHONY: help bootstrap book test test-fast assignments release grade clean distclean
+.PHONY: help bootstrap book test test-fast lab assignments release grade clean distclean
 
 help:
 	@echo "make book       build the book into _build/html (sets up .venv on first use)"
 	@echo "make test       run the tests with pytest (PYTEST_ARGS='...' is passed on)"
 	@echo "make test-fast  the tests not marked slow (-m 'not slow'; no book build, nbgrader or training)"
+	@echo "make lab        JupyterLab on the repository: book pages open as notebooks, assignments released"
+	@echo "                (LAB_ARGS='--no-browser --port 8899' is passed on)"
 	@echo "make assignments  rebuild assignments/source/*.ipynb from assignments/authoring/*.py"
 	@echo "make release    generate the student versions into assignments/release/"
 	@echo "make grade ASSIGNMENT=a01_rnn_forward [JOBS=2]"
@@ -79,6 +82,13 @@ test: $(STAMP)
 # Every test marked slow (book build, nbgrader runs, trained models) left out: seconds, not minutes.
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
+
+# JupyterLab in the repository's root with this environment's kernel: the book's MyST pages open
+# as notebooks (jupytext; book/lab.py makes it the default viewer of .md files) and the student
+# versions of the assignments are in assignments/release/ first.
+LAB_ARGS ?=
+lab: release
+	$(BIN)/python book/lab.py $(LAB_ARGS)
 
 # nbgrader reads nbgrader_config.py from the working directory: run it inside assignments/.
 assignments: $(STAMP)

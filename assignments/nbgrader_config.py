@@ -41,6 +41,9 @@ c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.ClearHiddenTests",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
+# ... and make the page work offline (MathJax inlined, not from a CDN) with a table of
+# every part's score and message at the top (graders/feedback.py).
+c.GenerateFeedback.exporter_class = "graders.feedback.FeedbackExporter"
 
 # A kernel that dies in one cell, or a duplicated graded cell, must not cost the other
 # cells' points (see graders/preprocessors.py); read-only and graded cells are

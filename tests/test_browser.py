@@ -10,7 +10,6 @@ but ``""``/``0``/``false``), where a missing browser is a failure.
 """
 from __future__ import annotations
 
-import os
 from urllib.parse import urljoin
 
 import numpy as np
@@ -24,21 +23,9 @@ from support.page_checks import parse_page
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("book")]
 
 
-def _on_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
-
-
 @pytest.fixture(scope="session")   # session scope: decided before the (session-scoped) book build
 def chromium() -> str:
-    path = browser_check.find_chromium()
-    if path:
-        return path
-    message = ("Chromium is not installed (looked for $CHROMIUM and "
-               f"{', '.join(browser_check.CHROMIUM_NAMES)}); install it with "
-               "`apt-get install -y chromium`")
-    if _on_ci():
-        pytest.fail(message + " -- required when CI is set")
-    pytest.skip(message)
+    return browser_check.require_chromium()
 
 
 @pytest.fixture(scope="module")

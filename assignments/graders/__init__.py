@@ -10,7 +10,9 @@ What belongs here, and nothing else:
   checks, ``rnncourse.grading.<assignment>``, and the shared machinery of
   ``rnncourse.grading`` (``call_student``, ``check_array``, ``diagnose``, ...);
 * ``preprocessors.py``: the nbgrader plugins ``ResilientExecute`` and
-  ``DeduplicateCells`` that ``nbgrader_config.py`` configures.
+  ``DeduplicateCells`` that ``nbgrader_config.py`` configures;
+* ``feedback.py``: the exporter of the feedback pages (``FeedbackExporter``: formulas
+  typeset offline, every part's score and message at the top).
 
 The ``rnncourse`` package that students install holds only the visible checks; this
 folder is not in its wheel and may import nbgrader. ``nbgrader_config.py`` puts the

@@ -29,8 +29,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]          # tests/support/ -> the repository
 # assignments/: the book publishes the student versions generated from it;
-# rnncourse/ and tests/: book/extending.md checks that the paths it names exist
-BOOK_SOURCES = ("_config.yml", "_toc.yml", "book", "assignments", "rnncourse", "tests")
+# rnncourse/ and tests/: book/extending.md checks that the paths it names exist;
+# pyproject.toml and README.md (with rnncourse/): the wheel the book publishes is built from them
+BOOK_SOURCES = ("_config.yml", "_toc.yml", "book", "assignments", "rnncourse", "tests", "pyproject.toml", "README.md")
 BUILD_TIMEOUT = 900  # seconds; a cold build of the whole book on 2 cores takes a few minutes
 
 

@@ -50,6 +50,25 @@ def find_chromium() -> str | None:
     return None
 
 
+def on_ci() -> bool:
+    """Whether the tests run under CI (``CI`` set to anything but ``""``, ``0``, ``false``, ``no``)."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def require_chromium() -> str:
+    """The browser for a test; the test is skipped without one, or fails under CI (see :func:`on_ci`)."""
+    import pytest
+
+    path = find_chromium()
+    if path:
+        return path
+    message = ("Chromium is not installed (looked for $CHROMIUM and "
+               f"{', '.join(CHROMIUM_NAMES)}); install it with `apt-get install -y chromium`")
+    if on_ci():
+        pytest.fail(message + " -- required when CI is set")
+    pytest.skip(message)
+
+
 def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
@@ -118,6 +137,7 @@ HARNESS = r"""<!DOCTYPE html>
 <pre id="__RESULT__"></pre>
 <script>
 const PAGES = __PAGES__;
+const WANT_TEXT = __WANT_TEXT__;
 const PAGE_TIMEOUT_MS = 20000;
 const TEX = /\\\(|\\\)|\\\[|\\\]|\$\$/;
 
@@ -147,7 +167,8 @@ async function inspect(frame, url) {
   const r = {url: url, errors: []};
   await withTimeout(load(frame, url), PAGE_TIMEOUT_MS, "page load");
   const win = frame.contentWindow, doc = frame.contentDocument;
-  r.has_mathjax_script = !!doc.querySelector('script[src*="mathjax"]');
+  // MathJax loaded from a file, or inlined into the page (the assignments' feedback pages)
+  r.has_mathjax_script = !!doc.querySelector('script[src*="mathjax"], script#MathJax-script');
   r.mathjax_src = (doc.querySelector('script[src*="mathjax"]') || {}).src || null;
   if (r.has_mathjax_script) {
     for (let i = 0; i < 200 && !(win.MathJax && win.MathJax.startup && win.MathJax.startup.promise); i++)
@@ -172,8 +193,14 @@ async function inspect(frame, url) {
   r.math_without_mjx = maths.filter(m => !m.querySelector("mjx-container")).length;
   r.raw_tex_in_math = maths.map(m => textOutside(m, "mjx-container")).filter(t => TEX.test(t))
                            .map(t => t.slice(0, 120));
-  r.raw_tex_in_text = (textOutside(doc.body, "mjx-container, pre, code, script, style, textarea")
-                         .match(/.{0,40}(\\\(|\\\[|\$\$).{0,40}/g) || []).slice(0, 20);
+  const prose = textOutside(doc.body, "mjx-container, pre, code, script, style, textarea");
+  r.raw_tex_in_text = (prose.match(/.{0,40}(\\\(|\\\[|\$\$).{0,40}/g) || []).slice(0, 20);
+  // $...$ left over: inline math that was not typeset (pages whose source uses dollar signs)
+  r.dollar_math_in_text = (prose.match(/.{0,40}\$[^$\s][^$\n]{0,80}\$.{0,40}/g) || []).slice(0, 20);
+  r.external_resources = Array.from(doc.querySelectorAll("script[src], link[href], img[src], iframe[src]"))
+      .map(e => e.getAttribute("src") || e.getAttribute("href"))
+      .filter(u => /^(https?:)?\/\//.test(u));
+  if (WANT_TEXT) r.text = doc.body.innerText;
   // TeX errors (MathJax shows the message in place of the formula) and undefined macros
   // (MathJax's "noundefined" extension prints their name in red instead of failing)
   r.merrors = Array.from(doc.querySelectorAll("mjx-merror"))
@@ -196,17 +223,20 @@ async function inspect(frame, url) {
 """.replace("__RESULT__", RESULT_ID)
 
 
-def check_pages(chromium: str, html_dir: Path, pages: list[str], budget_ms: int | None = None) -> list[dict]:
+def check_pages(chromium: str, html_dir: Path, pages: list[str], budget_ms: int | None = None,
+                want_text: bool = False) -> list[dict]:
     """Inspect ``pages`` (paths relative to ``html_dir``) in one Chromium run; one dict per page.
 
     ``html_dir`` is served next to the harness (through a symlink, so the build
-    is not modified).
+    is not modified). With ``want_text``, each dict also holds the page's rendered
+    text (``innerText``) under ``"text"``.
     """
     budget_ms = budget_ms or 15_000 * max(1, len(pages))
     with tempfile.TemporaryDirectory(prefix="browser-check-") as site:
         site = Path(site)
         (site / "book").symlink_to(Path(html_dir).resolve(), target_is_directory=True)
-        harness = HARNESS.replace("__PAGES__", json.dumps([f"book/{p}" for p in pages]))
+        harness = (HARNESS.replace("__PAGES__", json.dumps([f"book/{p}" for p in pages]))
+                   .replace("__WANT_TEXT__", json.dumps(want_text)))
         (site / "check.html").write_text(harness, encoding="utf-8")
         with serve(site) as base:
             dom = dump_dom(chromium, base + "check.html", budget_ms=budget_ms)
