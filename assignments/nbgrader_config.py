@@ -1,10 +1,14 @@
 """nbgrader configuration of the course (nbgrader reads it from the working directory:
 the make targets run nbgrader from assignments/)."""
 import os
+import sys
 
 c = get_config()  # noqa: F821 (provided by nbgrader)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+# the course's own nbgrader plugins (classroom/) are imported from this folder
+if HERE not in sys.path:
+    sys.path.insert(0, HERE)
 
 c.CourseDirectory.course_id = "rnn-from-scratch"
 c.CourseDirectory.root = HERE
@@ -50,3 +54,12 @@ c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
+
+# Running a class (classroom/, book page "Running a class"): the late policy, submissions
+# in someone else's name refused at collection, LMS downloads for zip_collect.
+c.AssignLatePenalties.plugin_class = "classroom.late.PerDayLatePenalty"
+c.PerDayLatePenalty.percent_per_day = 10.0       # of the earned score, per started day late
+c.PerDayLatePenalty.grace_minutes = 0.0
+c.PerDayLatePenalty.max_percent = 100.0
+c.ExchangeFactory.collect = "classroom.exchange.OwnerCheckedCollect"
+c.ZipCollectApp.collector_plugin = "classroom.lms_collect.LmsFileNameCollector"
