@@ -56,7 +56,7 @@ class LmsFileNameCollector(FileNameCollectorPlugin):
         extracted = None
         if self.parent is not None and hasattr(self.parent, "extracted_directory"):
             extracted = self.parent._format_collect_path(self.parent.extracted_directory)
-        rel = os.path.relpath(path, extracted) if extracted else os.path.basename(path)
+        rel = os.path.relpath(path, extracted) if extracted else path
         parts = rel.replace(os.sep, "/").split("/")
         candidates = ["/".join(parts[i:]) for i in range(len(parts))]        # longest first
         for text in candidates if self.lms in ("auto", "moodle") else []:
