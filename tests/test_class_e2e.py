@@ -258,7 +258,8 @@ def journey(tmp_path_factory):
         list_row_button(browser, "fetched_assignments_list", a, "Submit")     # the fetch arrived
         alice = cs.HubUser(hub, names["alice"], passwords["alice"])
         people["alice"] = alice
-        alice.write_notebook(f"{a}/{a}.ipynb", solved(alice.read_contents(f"{a}/{a}.ipynb")["content"], source))
+        alice_released = alice.read_contents(f"{a}/{a}.ipynb")["content"]
+        alice.write_notebook(f"{a}/{a}.ipynb", solved(alice_released, source))
         list_row_button(browser, "fetched_assignments_list", a, "Submit").click()
         browser.wait(lambda d: a in d.find_element("css selector", "#submitted_assignments_list").text,
                      90, "the submission listed")
@@ -269,6 +270,8 @@ def journey(tmp_path_factory):
         student_env = {"PATH": f"{env}/bin:/usr/bin:/bin",
                        "JUPYTER_CONFIG_PATH": str(base / "hub" / "jupyter" / "student"),
                        "RNNCOURSE_EXCHANGE": str(exchange), "RNNCOURSE_COURSE_ID": COURSE_ID}
+        # (she submits a blank notebook: collected in bob's name, it would score 0)
+        alice.write_notebook(f"{a}/{a}.ipynb", alice_released)
         time.sleep(1.1)
         impersonation = cs.as_user(names["alice"], [f"{env}/bin/nbgrader", "submit", a, f"--student={names['bob']}",
                                                     f"--course={COURSE_ID}"], env=student_env, check=False)
