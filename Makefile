@@ -30,16 +30,17 @@ PIP_INSTALL := set -o pipefail; $(BIN)/pip install --quiet --progress-bar off
 PIP_FILTER  := 2>&1 | { grep -v "^WARNING: Location '.*' is ignored: it is neither a file nor a directory" || true; }
 
 .DEFAULT_GOAL := help
-.PHONY: help bootstrap book test assignments release grade clean distclean class-deps similarity lms-export
+.PHONY: help bootstrap book test test-fast assignments release grade clean distclean class-deps similarity lms-export
 
 help:
 	@echo "make book       build the book into _build/html (sets up .venv on first use)"
 	@echo "make test       run the tests with pytest (PYTEST_ARGS='...' is passed on)"
+	@echo "make test-fast  the tests not marked slow (-m 'not slow'; no book build, nbgrader or training)"
 	@echo "make assignments  rebuild assignments/source/*.ipynb from assignments/authoring/*.py"
 	@echo "make release    generate the student versions into assignments/release/"
-	@echo "make grade ASSIGNMENT=01_rnn_forward [JOBS=2]"
+	@echo "make grade ASSIGNMENT=a01_rnn_forward [JOBS=2]"
 	@echo "                autograde assignments/submitted/*/ASSIGNMENT, feedback, grades.csv"
-	@echo "make similarity ASSIGNMENT=01_rnn_forward"
+	@echo "make similarity ASSIGNMENT=a01_rnn_forward"
 	@echo "                similarity report of its submissions' answer cells (similarity/ASSIGNMENT.html)"
 	@echo "make lms-export LMS=canvas|moodle"
 	@echo "                grades as a CSV that the LMS gradebook imports (assignments/LMS_grades.csv)"
@@ -79,6 +80,10 @@ book: $(STAMP)
 
 test: $(STAMP) class-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Every test marked slow (book build, nbgrader runs, trained models) left out: seconds, not minutes.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
 
 # nbgrader reads nbgrader_config.py from the working directory: run it inside assignments/.
 assignments: $(STAMP)

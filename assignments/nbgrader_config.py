@@ -6,9 +6,17 @@ import sys
 c = get_config()  # noqa: F821 (provided by nbgrader)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-# the course's own nbgrader plugins (classroom/) are imported from this folder
+
+# The hidden tests and the nbgrader plugins are the package `graders` in this directory
+# (not in rnncourse, which students install), like the class plugins in `classroom`
+# (late policy, collection, LMS). nbgrader's own process imports the plugins
+# (sys.path); the kernels it starts to run the notebooks import the hidden tests, and
+# inherit this process's environment (PYTHONPATH). So any nbgrader command run here
+# (generate_assignment, autograde, generate_feedback, formgrader) finds them.
 if HERE not in sys.path:
     sys.path.insert(0, HERE)
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    [HERE] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p and p != HERE])
 
 c.CourseDirectory.course_id = "rnn-from-scratch"
 c.CourseDirectory.root = HERE
@@ -36,17 +44,17 @@ c.GenerateFeedback.preprocessors = [
 ]
 
 # A kernel that dies in one cell, or a duplicated graded cell, must not cost the other
-# cells' points (see rnncourse/grading/preprocessors.py); read-only and graded cells are
+# cells' points (see graders/preprocessors.py); read-only and graded cells are
 # restored from the master version (OverwriteCells), so editing or emptying them changes nothing.
 c.Autograde.sanitize_preprocessors = [
     "nbgrader.preprocessors.ClearOutput",
-    "rnncourse.grading.preprocessors.DeduplicateCells",
+    "graders.preprocessors.DeduplicateCells",
     "nbgrader.preprocessors.OverwriteKernelspec",
     "nbgrader.preprocessors.OverwriteCells",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
 c.Autograde.autograde_preprocessors = [
-    "rnncourse.grading.preprocessors.ResilientExecute",
+    "graders.preprocessors.ResilientExecute",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",

@@ -1,6 +1,6 @@
 """Benchmark: autograde time per notebook and for a whole class, with and without parallel workers.
 
-    .venv/bin/python benchmarks/autograde.py [--students 30] [--assignment 01_rnn_forward]
+    .venv/bin/python benchmarks/autograde.py [--students 30] [--assignment a01_rnn_forward]
 
 Copies the course directory to a temporary folder, submits the solution notebook for
 ``--students`` students, and grades the class twice through ``assignments/course.py``:
@@ -47,7 +47,7 @@ def run(n_students: int, assignment: str, jobs: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=30)
-    parser.add_argument("--assignment", default="01_rnn_forward")
+    parser.add_argument("--assignment", default="a01_rnn_forward")
     args = parser.parse_args()
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"load average {os.getloadavg()[0]:.1f}")

@@ -7,7 +7,7 @@ For each gradebook and worker count: a fresh copy of the course directory, ``--s
 copies of the solution notebook of the rnn-forward assignment in ``submitted/``, then
 ``assignments/course.py``'s grade (autograde with N worker processes sharing the gradebook,
 feedback, export), timed from start to end. PostgreSQL is Debian's server started on
-127.0.0.1 for the run as the system user ``postgres`` (tests/class_servers.py), so the
+127.0.0.1 for the run as the system user ``postgres`` (tests/support/class_servers.py), so the
 PostgreSQL rows need root; each run gets a new database. Prints notebooks per minute.
 A benchmark prints figures; it asserts only that every submission was graded.
 """
@@ -93,7 +93,7 @@ def main(argv=None) -> int:
     try:
         for backend in backends:
             if backend == "postgresql":
-                import class_servers
+                from support import class_servers
                 base = class_servers.world_readable_tmpdir("rnncourse-bench-")
                 pg = class_servers.PostgresServer(base).start()
             for j in jobs:

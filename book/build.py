@@ -25,6 +25,46 @@ Two adjustments make the parallel read work and pay off:
   started first (``SLOW_PAGES``, measured), and tasks start in that order.
 
 With ``-j 1`` (or one core) this is exactly ``jupyter-book build``.
+
+Why not jupyter-cache's own parallel executor (``jcache project execute --executor
+local-parallel``, i.e. ``jupyter_cache.executors.basic.JupyterExecutorLocalMproc``;
+jupyter-cache 1.0 has no ``JupyterExecutorLocalMulti``)? Checked against the installed
+sources (jupyter-cache 1.0.1, myst-nb 1.4.0, jupyter-book 1.0.4):
+
+* It cannot run *inside* the build. myst-nb executes a page while Sphinx reads it:
+  ``myst_nb.sphinx_.Parser.parse`` -> ``myst_nb.core.execute.create_client`` ->
+  ``NotebookClientCache.start_client``, which looks the notebook up in the cache
+  (``match_cache_notebook``) and on a miss runs it right there with
+  ``jupyter_cache.executors.utils.single_nb_execution``, one notebook at a time per
+  reading process. Neither jupyter-book nor myst-nb has an option or hook that hands
+  this to a jupyter-cache executor; the only parallelism available in there is
+  Sphinx's parallel read, which is what this script enables.
+* It could run *before* the build, as a pre-pass filling the same cache: add every
+  page of ``_toc.yml`` to the cache's project with myst-nb's reader
+  (``read_data={"name": "myst_nb_md", "type": "plugin"}``), run the executor, then
+  ``jupyter-book build`` finds every page cached (checked: the 29 notebook pages read
+  that way hash-match the records myst-nb writes). It would not be simpler, and
+  it would lose:
+
+  - the number of processes: ``run_and_cache`` opens ``multiprocessing.Pool()``,
+    i.e. ``os.cpu_count()`` kernels at once (the host's count in a container,
+    not the CPU affinity), with no parameter for ``-j``/``RNNCOURSE_BOOK_JOBS``;
+  - the scheduling: ``pool.map`` with its default chunks (29 pages, 2 processes:
+    chunks of 4 pages in the order they were added), so slow pages can share a
+    chunk; getting ``-j`` and slowest-first back means replacing ``run_and_cache``
+    with our own pool around its worker class, i.e. not its executor any more;
+  - one source of truth: the pre-pass must re-derive from ``_toc.yml`` and
+    ``_config.yml`` which pages are notebooks, the timeout, ``allow_errors`` and the
+    cache path, which jupyter-book otherwise reads itself;
+  - safety: if the pre-pass's notebook ever hashed differently from myst-nb's
+    (another myst reader configuration, a kernel alias, notebook-level ``mystnb``
+    settings), nothing would fail: every page would silently run twice, the second
+    time serially inside the build; and a page that fails runs twice anyway (the
+    failure is not cached, so myst-nb executes it again to write its report).
+
+  Nor would it be faster: executing the pages costs about 200 s of kernel time
+  (cold cache, 2 cores), so either way about 100 s of wall time, and reading the
+  29 cached pages takes about 40 s serially as well as with ``-j 2`` (measured).
 """
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """The package's architecture as rules: subpackages with a docstring each, no import cycles,
 no function-local imports dodging one, short modules, a small top level."""
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -94,3 +95,11 @@ def test_top_level_is_small():
 def test_every_subpackage_says_what_belongs_there(init):
     doc = ast.get_docstring(ast.parse(init.read_text()))
     assert doc and len(doc.split()) >= 15, f"{init.relative_to(PACKAGE.parent)} needs a docstring saying what it holds"
+
+
+def test_every_module_is_in_the_api_reference():
+    api = (PACKAGE.parent / "book" / "api.md").read_text()
+    documented = set(re.findall(r"^\.\. automodule:: ([\w.]+)", api, re.M))
+    public = {m for m in modules() if not any(part.startswith("_") for part in m.split("."))}
+    missing = sorted(public - documented)
+    assert not missing, f"book/api.md has no automodule block for {missing}"

@@ -27,7 +27,7 @@ import course  # noqa: E402
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("assignments")]
 
 ASSIGNMENTS = sorted(p.stem for p in (ROOT / "assignments" / "authoring").glob("*.py"))
-# while writing one assignment: RNNCOURSE_ASSIGNMENTS=02_bptt pytest tests/test_assignments.py
+# while writing one assignment: RNNCOURSE_ASSIGNMENTS=a02_bptt pytest tests/test_assignments.py
 if os.environ.get("RNNCOURSE_ASSIGNMENTS"):
     ASSIGNMENTS = [a for a in ASSIGNMENTS if a in os.environ["RNNCOURSE_ASSIGNMENTS"].split(",")]
 GENERATED = ("release", "submitted", "autograded", "feedback", "gradebook.db", "grades.csv")
@@ -35,7 +35,7 @@ GENERATED = ("release", "submitted", "autograded", "feedback", "gradebook.db", "
 
 def mistakes_of(assignment):
     try:
-        return importlib.import_module(f"assignment_mistakes.a{assignment}").MISTAKES
+        return importlib.import_module(f"assignment_mistakes.{assignment}").MISTAKES
     except ModuleNotFoundError:
         return []
 
@@ -95,7 +95,7 @@ def test_solution_scores_full_marks_and_blank_scores_zero(graded_course, assignm
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_student_version_has_no_solution_and_no_hidden_test(graded_course, assignment):
     text = (graded_course / "release" / assignment / f"{assignment}.ipynb").read_text()
-    for marker in ("BEGIN SOLUTION", "END SOLUTION", "HIDDEN TESTS", "hidden_", "seed="):
+    for marker in ("BEGIN SOLUTION", "END SOLUTION", "HIDDEN TESTS", "hidden_", "seed=", "graders"):
         assert marker not in text, marker
     assert "raise NotImplementedError()" in text
 
@@ -106,7 +106,7 @@ def test_feedback_reveals_no_hidden_test(graded_course, assignment):
         page = student_dir / assignment / f"{assignment}.html"
         if page.exists():
             text = feedback_text(graded_course, assignment, student_dir.name)
-            for marker in ("HIDDEN TESTS", "grader.hidden_", "seed=", "check_worked_example",
+            for marker in ("HIDDEN TESTS", "hidden_tests.", "graders", "seed=", "check_worked_example",
                            "Traceback (most recent call last)"):
                 assert marker not in text, (student_dir.name, marker)
 

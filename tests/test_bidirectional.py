@@ -1,40 +1,26 @@
 """Bidirectional: the backward half is the backward layer run on the reversed sequence, gradients, errors.
 
-Every test runs with the Elman RNN, the LSTM (state a tuple (h, c)) and the GRU:
-the container must not care what a state looks like.
+The tests parametrised by ``cell`` run with every recurrent layer class of
+``support.cells`` (Elman RNN, LSTM with its state a tuple (h, c), GRU): the container
+must not care what a state looks like.
 """
 import numpy as np
 import pytest
 
 from rnncourse.models.bidirectional import Bidirectional
 from rnncourse.core.gradcheck import check_module_gradients
-from rnncourse.cells.gru import GRU
-from rnncourse.cells.lstm import LSTM
 from rnncourse.cells.rnn import RNN
 
 from conftest import GRAD_TOL
+from support.cells import LAYER_CLASSES, flat, random_like
 
 N, T, D, H = 2, 4, 3, 3
-CELLS = ["RNN", "LSTM", "GRU"]
-
-
-def cell_class(name):
-    """The recurrent layer class called ``name``."""
-    return {"RNN": RNN, "LSTM": LSTM, "GRU": GRU}[name]
+CELLS = list(LAYER_CLASSES)
 
 
 def make_bi(name, rng, merge="concat", hidden_b=H):
-    cls = cell_class(name)
+    cls = LAYER_CLASSES[name]
     return Bidirectional(cls(D, H, rng=rng), cls(D, hidden_b, rng=rng), merge=merge)
-
-
-def random_like(struct, rng):
-    """A random state with the structure of ``struct`` (None, an array, or nested tuples/lists)."""
-    if struct is None:
-        return None
-    if isinstance(struct, np.ndarray):
-        return 0.5 * rng.standard_normal(struct.shape)
-    return type(struct)(random_like(s, rng) for s in struct)
 
 
 def first_array(state):
@@ -56,12 +42,8 @@ def test_concat_is_forward_half_then_reversed_backward_run(cell, rng):
     out_b_rev, ref_final_b = bi.backward_layer.forward(x[:, ::-1].copy())
     np.testing.assert_array_equal(y[..., :H], out_f)
     np.testing.assert_array_equal(y[..., H:], out_b_rev[:, ::-1])
-    for got, want in zip(_flat(final_f) + _flat(final_b), _flat(ref_final_f) + _flat(ref_final_b)):
+    for got, want in zip(flat(final_f) + flat(final_b), flat(ref_final_f) + flat(ref_final_b)):
         np.testing.assert_array_equal(got, want)
-
-
-def _flat(state):
-    return [state] if isinstance(state, np.ndarray) else [a for s in state for a in _flat(s)]
 
 
 @pytest.mark.parametrize("cell", CELLS)
@@ -145,7 +127,7 @@ def test_gradients_with_initial_states_of_both_directions(cell, merge, rng):
     x = rng.standard_normal((N, T, D))
     state = random_like(bi.forward(x)[1], rng)
     errors = check_module_gradients(bi, x, state, rng=rng)
-    n_state = len(_flat(state))
+    n_state = len(flat(state))
     assert {f"state.{i}" for i in range(n_state)} <= set(errors)
     assert max(errors.values()) < GRAD_TOL, errors
     assert isinstance(bi.d_state, tuple) and len(bi.d_state) == 2

@@ -1,7 +1,7 @@
 """The book builds with warnings treated as errors, and its code really runs.
 
 The book is built once per session from a copy of the sources (see
-``book_fixture.py``), so the developer's ``_build/`` and its execution cache are
+``support/book_fixture.py``), so the developer's ``_build/`` and its execution cache are
 neither read nor disturbed.
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from book_fixture import built_book, require_html  # noqa: F401  (fixture)
+from support.book_fixture import built_book, require_html  # noqa: F401  (fixture)
 
 # the worker that builds the book runs every test that needs it (see addopts in pyproject.toml)
 pytestmark = pytest.mark.xdist_group("book")

@@ -1,6 +1,6 @@
 """The built book's pages, checked as files: build, computed values, alt text, math, API.
 
-The whole book is built once per test session (see ``book_fixture.py``) with
+The whole book is built once per test session (see ``support/book_fixture.py``) with
 ``-W -n --keep-going``; the browser checks in ``test_browser.py`` reuse the
 same build. Those tests are marked ``slow``; the last two tests check the HTML
 reader itself on a made-up page and are fast.
@@ -13,8 +13,8 @@ from urllib.parse import urljoin, urlsplit
 import numpy as np
 import pytest
 
-from book_fixture import built_book, require_html  # noqa: F401  (fixture)
-from page_checks import parse_page
+from support.book_fixture import built_book, require_html  # noqa: F401  (fixture)
+from support.page_checks import parse_page
 
 # the worker that builds the book runs every test that needs it (see addopts in pyproject.toml)
 pytestmark = pytest.mark.xdist_group("book")
@@ -139,7 +139,7 @@ def test_api_page_documents_rnn_forward(built_book):
     """The API reference has an entry (an anchor and a signature) for rnncourse.cells.rnn.rnn_forward."""
     require_html(built_book)
     html = _page(built_book, "api").read_text(encoding="utf-8")
-    entry = re.search(r'<dt[^>]*id="rnncourse\.rnn\.rnn_forward"[^>]*>([\s\S]*?)</dt>', html)
+    entry = re.search(r'<dt[^>]*id="rnncourse\.cells\.rnn\.rnn_forward"[^>]*>([\s\S]*?)</dt>', html)
     assert entry, "book/api.html has no entry with id='rnncourse.cells.rnn.rnn_forward'"
     signature = re.sub(r"<[^>]+>", "", entry.group(1))
     assert "rnn_forward" in signature and "(" in signature, f"unexpected signature: {signature!r}"
@@ -191,7 +191,7 @@ def test_published_student_versions_hold_no_solution_or_hidden_test(built_book):
     page = _page(built_book, "assignments").read_text()
     for name in sources:
         assert f"_static/assignments/{name}.ipynb" in page
-    markers = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "grader.hidden_")
+    markers = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "hidden_tests.", "from graders")
     for path in list(published.glob("*.ipynb")) + built_book.pages():
         text = path.read_text(errors="replace")
         for marker in markers:

@@ -1,9 +1,9 @@
 """The built book in a real browser: MathJax typesets every formula and every image loads.
 
 Headless Chromium (Debian's ``chromium``) opens each page of the book built by
-``book_fixture.py`` (the same build as ``test_book_pages.py``), served on
+``support/book_fixture.py`` (the same build as ``test_book_pages.py``), served on
 127.0.0.1 by ``python -m http.server``. The checks run on the live DOM, after
-MathJax ran; see ``browser_check.py`` for how, without extra dependencies.
+MathJax ran; see ``support/browser_check.py`` for how, without extra dependencies.
 
 Without Chromium the tests are skipped, except under CI (``CI`` set to anything
 but ``""``/``0``/``false``), where a missing browser is a failure.
@@ -16,9 +16,9 @@ from urllib.parse import urljoin
 import numpy as np
 import pytest
 
-import browser_check
-from book_fixture import built_book, require_html  # noqa: F401  (fixture)
-from page_checks import parse_page
+from support import browser_check
+from support.book_fixture import built_book, require_html  # noqa: F401  (fixture)
+from support.page_checks import parse_page
 
 # the worker that builds the book runs every test that needs it (see addopts in pyproject.toml)
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("book")]

@@ -38,7 +38,7 @@ from pathlib import Path
 
 import pytest
 
-import class_servers as cs
+from support import class_servers as cs
 
 pytestmark = [pytest.mark.class_e2e, pytest.mark.slow, pytest.mark.xdist_group("class_e2e")]
 

@@ -11,8 +11,8 @@ from rnncourse.datasets import (CAPTION_COLOURS, MUSIC_SCALE, CharVocab, WordVoc
                                 copy_task, encode_translation_pairs, handwriting_toy, image_features,
                                 make_windows, music_toy, noisy_periodic_series, number_to_words,
                                 number_translation_pairs, number_vocabularies, one_hot, pad_sequences,
-                                price_like_series, sentiment_sentences, sine_next_value, speech_toy,
-                                tiny_corpus, train_test_split_series)
+                                price_like_series, rising_or_falling, sentiment_sentences, sine_next_value,
+                                speech_toy, tiny_corpus, train_test_split_series)
 from rnncourse.datasets.text import NEGATIVE_WORDS, POSITIVE_WORDS
 
 
@@ -27,6 +27,7 @@ GENERATORS = {
     "sine_next_value": lambda rng: sine_next_value(3, 10, rng=rng, noise=0.1),
     "noisy_periodic_series": lambda rng: noisy_periodic_series(100, rng=rng),
     "price_like_series": lambda rng: price_like_series(100, rng=rng),
+    "rising_or_falling": lambda rng: rising_or_falling(8, 12, rng=rng),
     "adding_problem": lambda rng: adding_problem(8, 20, rng=rng),
     "copy_task": lambda rng: copy_task(8, 5, 4, 3, rng=rng),
     "char_lm_batches": lambda rng: char_lm_batches(np.arange(500) % 7, 10, 4, rng=rng),
@@ -118,6 +119,36 @@ def test_chronological_split_leaks_nothing():
     assert np.all(x_te.max(axis=(1, 2)) < y_te[:, 0])            # test inputs are the past only
     train0, test0 = train_test_split_series(s, 0.25)
     assert np.array_equal(np.concatenate([train0, test0]), s) and len(test0) == 25
+
+
+def test_rising_or_falling_labels_follow_the_slope_and_only_the_order_differs():
+    x, y = rising_or_falling(400, 12, rng=gen(0), noise=0.0, size_range=(0.5, 1.5))
+    assert x.shape == (400, 12, 1) and x.dtype == np.float64
+    assert y.shape == (400,) and y.dtype == np.int64 and set(np.unique(y)) == {0, 1}
+    steps = np.diff(x[:, :, 0], axis=1)
+    # without noise every sequence is a straight line: constant step, its sign is the label
+    np.testing.assert_allclose(steps, steps[:, :1] * np.ones_like(steps), atol=1e-12)
+    assert np.array_equal(steps[:, 0] > 0, y == 1)
+    # slope sizes within the range: the line rises or falls by 2 * size over the sequence
+    assert np.all((np.abs(x[:, -1, 0] - x[:, 0, 0]) >= 2 * 0.5 - 1e-12) & (np.abs(x[:, -1, 0] - x[:, 0, 0]) <= 3.0))
+    # a falling line is a rising one reversed: the mean of the values does not tell the classes apart
+    noisy, labels = rising_or_falling(4000, 12, rng=gen(1))
+    assert abs(noisy[labels == 1].mean() - noisy[labels == 0].mean()) < 0.05
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    (dict(n_sequences=0, seq_len=5), ValueError, "n_sequences"),
+    (dict(n_sequences=3, seq_len=1), ValueError, "seq_len"),
+    (dict(n_sequences=3, seq_len=5, noise=-0.1), ValueError, "noise"),
+    (dict(n_sequences=3, seq_len=5, size_range=(1.0, 0.5)), ValueError, "size_range"),
+    (dict(n_sequences=3, seq_len=5, size_range=(1.0,)), ValueError, "size_range"),
+    (dict(n_sequences=3, seq_len=5, size_range=0.5), TypeError, "size_range"),
+])
+def test_rising_or_falling_refuses_bad_arguments(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        rising_or_falling(rng=gen(0), **kwargs)
+    with pytest.raises(TypeError, match="rng"):
+        rising_or_falling(3, 5, rng=0)
 
 
 # ---------------------------------------------------------------------------

@@ -1,9 +1,13 @@
-"""GRU: gradient checks (float64, relative error < 1e-7), PyTorch's equations and gate order,
-the separate recurrent bias b_hn, error messages, float32, determinism."""
+"""GRU, its own equations: gradient checks of the step and sequence functions (float64, relative
+error < 1e-7), PyTorch's equations, gate order and layout, the separate recurrent bias b_hn,
+the gates, the functions' error messages.
+
+What every cell's layer must do (dtypes, determinism, gradient accumulation, the fast path,
+gradient checks of the layer, chunks, the gates dict, error messages) is in test_cells_contract.py."""
 import numpy as np
 import pytest
 
-from rnncourse.core.gradcheck import check_function_gradients, check_module_gradients
+from rnncourse.core.gradcheck import check_function_gradients
 from rnncourse.cells.gru import GRU, gru_backward, gru_forward, gru_step_backward, gru_step_forward
 
 from conftest import GRAD_TOL
@@ -46,19 +50,6 @@ def test_sequence_gradients_including_final_state(rng):
     inputs = dict(x=rng.standard_normal((N, T, D)), h0=rng.standard_normal((N, H)), **_weights(rng))
     errors = check_function_gradients(forward, backward, inputs, rng=rng)
     assert set(errors) == {"x", "h0", "W_xh", "W_hh", "b_xh", "b_hh"}
-    assert max(errors.values()) < GRAD_TOL, errors
-
-
-def test_layer_gradients_with_and_without_initial_state(rng):
-    """The layer: x, every parameter, and (second call) the initial state; random upstream
-    gradients reach the outputs and the final state (d_final_state)."""
-    layer = GRU(D, H, rng=rng)
-    x = rng.standard_normal((N, T, D))
-    errors = check_module_gradients(layer, x, rng=rng)
-    assert set(errors) == {"x", "W_xh", "W_hh", "b_xh", "b_hh"}
-    assert max(errors.values()) < GRAD_TOL, errors
-    errors = check_module_gradients(layer, x, rng.standard_normal((N, H)), rng=rng)
-    assert set(errors) == {"x", "state", "W_xh", "W_hh", "b_xh", "b_hh"}
     assert max(errors.values()) < GRAD_TOL, errors
 
 
@@ -141,71 +132,11 @@ def test_update_gate_near_one_keeps_the_state():
     assert np.abs(h[:, 0] - h0).min() > 1e-3
 
 
-def test_gates_dict_shapes_and_ranges(rng):
-    layer = GRU(D, H, rng=rng)
-    layer.forward(3 * rng.standard_normal((N, T, D)))
-    gates = layer.gates
-    assert list(gates) == ["reset", "update", "new"]
-    for name, g in gates.items():
-        assert g.shape == (N, T, H)
-        low = -1.0 if name == "new" else 0.0
-        assert np.all((g > low) & (g < 1.0)), name
-
-
-# ---------------------------------------------------------------------------
-# module protocol, sizes, dtypes, determinism
-# ---------------------------------------------------------------------------
 def test_parameter_count_and_shapes():
     layer = GRU(5, 7, rng=np.random.default_rng(0))
     assert layer.num_parameters() == 3 * (7 * 5 + 7 * 7) + 6 * 7
     assert {k: v.shape for k, v in layer.params.items()} == {"W_xh": (21, 5), "W_hh": (21, 7),
                                                             "b_xh": (21,), "b_hh": (21,)}
-
-
-def test_grads_accumulate_until_zero_grad(rng):
-    layer = GRU(D, H, rng=rng)
-    x, dh = rng.standard_normal((N, T, D)), rng.standard_normal((N, T, H))
-    layer.forward(x)
-    layer.backward(dh)
-    once = {k: v.copy() for k, v in layer.grads.items()}
-    layer.forward(x)
-    layer.backward(dh)
-    for k in once:
-        np.testing.assert_allclose(layer.grads[k], 2 * once[k], rtol=1e-14)
-    layer.zero_grad()
-    assert all(not g.any() for g in layer.grads.values())
-
-
-def test_float32_agrees_with_float64(rng):
-    l64 = GRU(D, H, rng=np.random.default_rng(7))
-    l32 = GRU(D, H, rng=np.random.default_rng(7), dtype=np.float32)
-    x, h0 = rng.standard_normal((N, T, D)), rng.standard_normal((N, H))
-    dh, dh_T = rng.standard_normal((N, T, H)), rng.standard_normal((N, H))
-    h64, hT64 = l64.forward(x, h0)
-    h32, hT32 = l32.forward(x.astype(np.float32), h0.astype(np.float32))
-    assert h32.dtype == hT32.dtype == np.float32
-    np.testing.assert_allclose(h32, h64, atol=1e-5)
-    np.testing.assert_allclose(hT32, hT64, atol=1e-5)
-    dx64 = l64.backward(dh, dh_T)
-    dx32 = l32.backward(dh.astype(np.float32), dh_T.astype(np.float32))
-    assert dx32.dtype == l32.d_state.dtype == np.float32
-    assert all(g.dtype == np.float32 for g in l32.grads.values())
-    np.testing.assert_allclose(dx32, dx64, atol=1e-5)
-    np.testing.assert_allclose(l32.d_state, l64.d_state, atol=1e-5)
-    for k in l64.grads:
-        np.testing.assert_allclose(l32.grads[k], l64.grads[k], atol=1e-5)
-
-
-def test_same_seed_same_layer_and_outputs():
-    a = GRU(3, 8, rng=np.random.default_rng(0))
-    b = GRU(3, 8, rng=np.random.default_rng(0))
-    c = GRU(3, 8, rng=np.random.default_rng(1))
-    for k in a.params:
-        np.testing.assert_array_equal(a.params[k], b.params[k])
-        assert np.abs(a.params[k]).max() <= 1 / np.sqrt(8)
-    assert not np.array_equal(a.params["W_hh"], c.params["W_hh"])
-    x = np.random.default_rng(2).standard_normal((2, 5, 3))
-    np.testing.assert_array_equal(a.forward(x)[0], b.forward(x)[0])
 
 
 # ---------------------------------------------------------------------------
@@ -246,24 +177,3 @@ def test_error_messages_of_the_functions(w3):
         gru_step_backward(np.zeros((4, 3, 1)), cache)
     with pytest.raises(TypeError, match="cache must be the list returned by gru_forward"):
         gru_backward(np.zeros((4, 1, 3)), cache)
-
-
-def test_error_messages_of_the_layer():
-    rng = np.random.default_rng(0)
-    layer = GRU(2, 3, rng=rng)
-    with pytest.raises(RuntimeError, match="GRU.backward was called before forward"):
-        layer.backward(np.zeros((1, 1, 3)))
-    with pytest.raises(RuntimeError, match="GRU.gates is available after forward"):
-        layer.gates
-    x = np.zeros((2, 4, 2))
-    with pytest.raises(ValueError, match=r"state must have shape \(2, 3\), got \(2, 2, 3\)"):
-        layer.forward(x, (np.zeros((2, 3)), np.zeros((2, 3))))     # an LSTM-style (h, c) state
-    with pytest.raises(TypeError, match="x must have dtype float64 to match the layer's parameters, got float32"):
-        layer.forward(x.astype(np.float32))
-    layer.forward(x)
-    with pytest.raises(ValueError, match=r"dh_T must have shape \(2, 3\), got \(3,\)"):
-        layer.backward(np.zeros((2, 4, 3)), np.zeros(3))
-    with pytest.raises(TypeError, match="input_size must be a positive int, got 2.5"):
-        GRU(2.5, 3, rng=rng)
-    with pytest.raises(TypeError, match="rng must be a numpy.random.Generator"):
-        GRU(2, 3, rng=None)

@@ -1,9 +1,13 @@
-"""Elman RNN: gradient checks of every input and parameter, float64, relative error < 1e-7."""
+"""Elman RNN, its own equations: the step and sequence functions (gradient checks of every
+input and parameter, float64, relative error < 1e-7) and the layer against the book's equation.
+
+What every cell's layer must do (dtypes, determinism, gradient accumulation, the fast path,
+gradient checks of the layer, chunks, error messages) is in test_cells_contract.py."""
 import numpy as np
 import pytest
 
 import rnncourse as rc
-from rnncourse.core.gradcheck import check_function_gradients, check_module_gradients
+from rnncourse.core.gradcheck import check_function_gradients
 
 from conftest import GRAD_TOL
 
@@ -51,18 +55,6 @@ def test_sequence_backward_adds_gradient_on_final_state(rng):
         np.testing.assert_allclose(a, b, rtol=1e-14, atol=1e-14)
 
 
-@pytest.mark.parametrize("nonlinearity", ["tanh", "relu"])
-def test_layer_gradients_with_and_without_initial_state(nonlinearity, rng):
-    layer = rc.RNN(D, H, nonlinearity, rng=rng)
-    x = rng.standard_normal((N, T, D))
-    order = 2 if nonlinearity == "relu" else 4
-    errors = check_module_gradients(layer, x, rng=rng, order=order)
-    assert set(errors) == {"x", "W_xh", "W_hh", "b_h"}
-    assert max(errors.values()) < GRAD_TOL, errors
-    errors = check_module_gradients(layer, x, rng.standard_normal((N, H)), rng=rng, order=order)
-    assert "state" in errors and max(errors.values()) < GRAD_TOL, errors
-
-
 def test_sequence_is_the_step_applied_T_times(rng):
     w = _weights(rng)
     x, h0 = rng.standard_normal((N, T, D)), rng.standard_normal((N, H))
@@ -84,40 +76,3 @@ def test_layer_matches_the_book_equation(rng):
         h_prev = np.tanh(p["W_xh"] @ x[0, t] + p["W_hh"] @ h_prev + p["b_h"])
     np.testing.assert_allclose(h[0, -1], h_prev, rtol=1e-13)
     np.testing.assert_array_equal(h_T, h[:, -1])
-
-
-def test_grads_accumulate_until_zero_grad(rng):
-    layer = rc.RNN(D, H, rng=rng)
-    x = rng.standard_normal((N, T, D))
-    dh = rng.standard_normal((N, T, H))
-    layer.forward(x)
-    layer.backward(dh)
-    once = {k: v.copy() for k, v in layer.grads.items()}
-    layer.forward(x)
-    layer.backward(dh)
-    for k in once:
-        np.testing.assert_allclose(layer.grads[k], 2 * once[k], rtol=1e-14)
-    layer.zero_grad()
-    assert all(not g.any() for g in layer.grads.values())
-
-
-def test_float32_path_agrees_with_float64(rng):
-    l64 = rc.RNN(D, H, rng=np.random.default_rng(7))
-    l32 = rc.RNN(D, H, rng=np.random.default_rng(7), dtype=np.float32)
-    x = rng.standard_normal((N, T, D))
-    h64, _ = l64.forward(x)
-    h32, _ = l32.forward(x.astype(np.float32))
-    assert h32.dtype == np.float32
-    np.testing.assert_allclose(h32, h64, atol=1e-5)
-    dx32 = l32.backward(np.ones_like(h32))
-    assert dx32.dtype == np.float32 and all(g.dtype == np.float32 for g in l32.grads.values())
-
-
-def test_pytorch_style_initialisation_bounds_and_determinism():
-    a = rc.RNN(3, 16, rng=np.random.default_rng(0))
-    b = rc.RNN(3, 16, rng=np.random.default_rng(0))
-    c = rc.RNN(3, 16, rng=np.random.default_rng(1))
-    for k in a.params:
-        np.testing.assert_array_equal(a.params[k], b.params[k])
-        assert np.abs(a.params[k]).max() <= 1 / np.sqrt(16)
-    assert not np.array_equal(a.params["W_hh"], c.params["W_hh"])

@@ -1,43 +1,22 @@
 """Stacked (deep) RNNs: equal to the layers applied by hand, dropout between layers, gradients, errors.
 
-Runs with the Elman RNN, the LSTM and the GRU: the container must work whatever a
-layer's state is.
+The tests parametrised by ``cell`` run with every recurrent layer class of
+``support.cells`` (Elman RNN, LSTM, GRU): the container must work whatever a layer's state is.
 """
 import numpy as np
 import pytest
 
 from rnncourse.models.bidirectional import Bidirectional
 from rnncourse.core.gradcheck import check_module_gradients
-from rnncourse.cells.gru import GRU
-from rnncourse.cells.lstm import LSTM
 from rnncourse.cells.rnn import RNN
 from rnncourse.models.stacked import Stacked
 
 from conftest import GRAD_TOL
+from support.cells import LAYER_CLASSES, flat, random_like
 
 N, T, D, H = 2, 4, 3, 3
 T_GRAD = 3          # shorter sequences for the gradient checks of deep gated stacks (time)
-CELLS = ["RNN", "LSTM", "GRU"]
-
-
-def cell_class(name):
-    """The recurrent layer class called ``name``."""
-    return {"RNN": RNN, "LSTM": LSTM, "GRU": GRU}[name]
-
-
-def random_like(struct, rng):
-    """A random state with the structure of ``struct`` (None, an array, or nested tuples/lists)."""
-    if struct is None:
-        return None
-    if isinstance(struct, np.ndarray):
-        return 0.5 * rng.standard_normal(struct.shape)
-    return type(struct)(random_like(s, rng) for s in struct)
-
-
-def flat(state):
-    if state is None:
-        return []
-    return [state] if isinstance(state, np.ndarray) else [a for s in state for a in flat(s)]
+CELLS = list(LAYER_CLASSES)
 
 
 def check_gradients_in_train_mode(module, x, state, rng, monkeypatch):
@@ -62,7 +41,7 @@ def check_gradients_in_train_mode(module, x, state, rng, monkeypatch):
 @pytest.mark.parametrize("cell", CELLS)
 def test_equals_the_layers_applied_by_hand(cell, rng):
     """No dropout: layer l+1 reads layer l's outputs; final_state is the list of every layer's final state."""
-    deep = Stacked.build(cell_class(cell), D, H, num_layers=3, rng=rng)
+    deep = Stacked.build(LAYER_CLASSES[cell], D, H, num_layers=3, rng=rng)
     x = rng.standard_normal((N, T, D))
     state = random_like(deep.forward(x)[1], rng)
     out, finals = deep.forward(x, state)
@@ -164,7 +143,7 @@ def test_gradients_eval_mode_without_states(rng):
 @pytest.mark.parametrize("cell", CELLS)
 def test_gradients_eval_mode_with_states(cell, rng):
     """Every parameter of every layer, x, and every layer's initial state (d_state is a list)."""
-    deep = Stacked.build(cell_class(cell), D, H, num_layers=2, rng=rng, dropout=0.4)
+    deep = Stacked.build(LAYER_CLASSES[cell], D, H, num_layers=2, rng=rng, dropout=0.4)
     x = rng.standard_normal((N, T_GRAD, D))
     state = random_like(deep.forward(x)[1], rng)
     errors = check_module_gradients(deep, x, state, rng=rng)
@@ -176,7 +155,7 @@ def test_gradients_eval_mode_with_states(cell, rng):
 @pytest.mark.parametrize("cell", CELLS)
 def test_gradients_train_mode_with_frozen_dropout(cell, rng, monkeypatch):
     """In training mode the gradient must pass through the same dropout masks as the forward pass."""
-    deep = Stacked.build(cell_class(cell), D, H, num_layers=3, rng=rng, dropout=0.5)
+    deep = Stacked.build(LAYER_CLASSES[cell], D, H, num_layers=3, rng=rng, dropout=0.5)
     x = rng.standard_normal((N, T_GRAD, D))
     state = random_like(deep.forward(x)[1], rng)
     errors = check_gradients_in_train_mode(deep, x, state, rng, monkeypatch)

@@ -49,6 +49,18 @@ def test_every_public_name_is_exported():
     assert len(ALL) == 11
 
 
+def test_diagrams_gathers_the_three_diagram_modules():
+    """viz.diagrams re-exports exactly the public names of the modules the diagrams live in."""
+    from rnncourse import viz
+    from rnncourse.viz import drawing, rnn_diagrams, variant_diagrams
+
+    assert set(diagrams.__all__) == {"DIAGRAM_COLORS"} | set(rnn_diagrams.__all__) | set(variant_diagrams.__all__)
+    for module in (rnn_diagrams, variant_diagrams):
+        for name in module.__all__:
+            assert getattr(diagrams, name) is getattr(module, name) is getattr(viz, name), name
+    assert diagrams.DIAGRAM_COLORS is drawing.DIAGRAM_COLORS is viz.DIAGRAM_COLORS
+
+
 @pytest.mark.parametrize("T", [1, 3, 5])
 def test_unrolled_draws_T_cells_with_the_same_weights_at_every_step(T):
     """Parameter sharing: W_xh, W_hh, W_hy appear once on the folded cell and once per step."""

@@ -72,7 +72,7 @@ class _TableExport(ExportPlugin):
 class CanvasExportPlugin(_TableExport):
     default_file = "canvas_grades.csv"
     assignment_ids = Dict(Unicode(), help="Canvas assignment id of each nbgrader assignment, "
-                                          "e.g. {'01_rnn_forward': '1234'}").tag(config=True)
+                                          "e.g. {'a01_rnn_forward': '1234'}").tag(config=True)
     section = Unicode("", help="the Section column (Canvas ignores it on import)").tag(config=True)
 
     def header(self, assignments):

@@ -6,8 +6,8 @@ plugin"). ``LmsFileNameCollector`` (selected in ``assignments/nbgrader_config.py
 both download formats:
 
 - Canvas, *Download Submissions*: ``<sortablename>_[LATE_]<user id>_<attachment id>_<file>``,
-  e.g. ``smithalice_12345_67890_01_rnn_forward.ipynb``; a resubmitted file keeps its name
-  with ``-1``, ``-2``... before the extension (``01_rnn_forward-1.ipynb``).
+  e.g. ``smithalice_12345_67890_a01_rnn_forward.ipynb``; a resubmitted file keeps its name
+  with ``-1``, ``-2``... before the extension (``a01_rnn_forward-1.ipynb``).
 - Moodle, *Download all submissions*: ``<Full Name>_<participant id>_assignsubmission_file_<file>``,
   or the same name as a folder holding ``<file>`` ("download submissions in folders").
 
@@ -35,7 +35,7 @@ ATTEMPT = re.compile(r"^(?P<stem>.*?)(?:-(?P<dash>\d+)| \((?P<paren>\d+)\))$")
 
 
 def split_attempt(filename: str) -> tuple[str, int]:
-    """``01_rnn_forward-2.ipynb`` -> (``01_rnn_forward.ipynb``, 2); no suffix -> attempt 0."""
+    """``a01_rnn_forward-2.ipynb`` -> (``a01_rnn_forward.ipynb``, 2); no suffix -> attempt 0."""
     stem, ext = os.path.splitext(filename)
     m = ATTEMPT.match(stem)
     if m and (m.group("dash") or m.group("paren")):

@@ -5,7 +5,8 @@ of ``assignments/`` (so the instructor's course directory and gradebook are not
 touched); at ``build-finished`` it copies each student notebook to
 ``_static/assignments/<name>.ipynb`` (Sphinx's own static copying skips ``.ipynb``
 files). Solutions and hidden
-tests never leave the source notebooks; a test checks the published copies.
+tests never leave the source notebooks, and the hidden tests' code (``assignments/graders/``)
+is never published; a test checks the published copies.
 
 All assignments are generated in one Python process through nbgrader's API, without a
 gradebook (``nbgrader generate_assignment --no-db``: the student versions do not

@@ -15,7 +15,8 @@ one the gradient shrinks geometrically with the lag :math:`k` (vanishing); when
 it is well above one and the units are not saturated, it can grow (exploding).
 :func:`gradient_norm_by_lag` measures this on any recurrent module: it sends a
 gradient into the last output only and reads how much of it reaches the input
-of every earlier step.
+of every earlier step; :func:`factor_per_step` sums such a curve up as the
+average factor by which the norm changes per step of lag.
 """
 from __future__ import annotations
 
@@ -108,3 +109,50 @@ def gradient_norm_by_lag(layer: Module, x, *, rng=None):
     norms = np.linalg.norm(dx, axis=2).mean(axis=0)        # one per INPUT step t
     # lag k = (last input step) - t; the input may be longer than the output (pooling, chunks)
     return np.arange(norms.size), norms[::-1].copy()
+
+
+def factor_per_step(lags, norms, first=10, last=50) -> float:
+    r"""Average factor by which the gradient norm changes per step of lag: :math:`e^{\text{slope}}`.
+
+    Fits a straight line to :math:`\log(\text{norm})` against the lag over
+    ``first <= lag <= last`` (least squares) and returns the exponential of its
+    slope: below 1 the gradient vanishes geometrically, above 1 it explodes. The
+    first lags are left out, where the norm has not settled into its geometric rate.
+
+    Parameters
+    ----------
+    lags : ndarray of int, shape (T,)
+        :math:`0, 1, \dots, T-1`, as returned by :func:`gradient_norm_by_lag`.
+    norms : ndarray, shape (T,)
+        Positive gradient norms at those lags.
+    first : int
+        Smallest lag of the fit, at least 0.
+    last : int
+        Largest lag of the fit, larger than ``first`` and smaller than T.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    ValueError
+        ``lags`` and ``norms`` differ in shape, the range ``first..last`` does
+        not hold two lags within the curve, or a norm in it is not positive
+        and finite.
+
+    Book page: ``book/variants/elman``.
+    """
+    lags = np.asarray(lags)
+    if lags.ndim != 1 or not (np.issubdtype(lags.dtype, np.integer) or np.issubdtype(lags.dtype, np.floating)):
+        raise ValueError(f"lags must be a 1-D array of numbers, got shape {lags.shape} and dtype {lags.dtype}")
+    norms = as_float_array("norms", norms, ndim=1, allow_nonfinite=True)
+    if lags.shape != norms.shape:
+        raise ValueError(f"lags and norms must have the same shape, got {lags.shape} and {norms.shape}")
+    if isinstance(first, bool) or isinstance(last, bool) or not (0 <= first < last < lags.size):
+        raise ValueError(f"need 0 <= first < last < {lags.size} (the curve's length), got first={first}, "
+                         f"last={last}")
+    k = slice(int(first), int(last) + 1)
+    if not np.all(np.isfinite(norms[k]) & (norms[k] > 0)):
+        raise ValueError(f"norms at lags {first}..{last} must be positive and finite to take their log")
+    return float(np.exp(np.polyfit(lags[k], np.log(norms[k]), 1)[0]))

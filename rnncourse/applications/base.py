@@ -77,7 +77,7 @@ class AppResult:
 
 @dataclass
 class ComparisonResult:
-    """What :func:`memory_comparison` returns: one row per (length, cell).
+    """What :func:`~rnncourse.applications.memory.memory_comparison` returns: one row per (length, cell).
 
     Attributes
     ----------
@@ -126,6 +126,18 @@ class ComparisonResult:
 
 
 def format_metric(v):
+    """A metric as short text: booleans and integers as they are, floats to 4 significant digits.
+
+    Parameters
+    ----------
+    v : bool, int, float or object
+
+    Returns
+    -------
+    str
+
+    Book page: ``book/applications/language_model``.
+    """
     if isinstance(v, (bool, np.bool_)):
         return str(bool(v))
     if isinstance(v, (int, np.integer)):
@@ -136,21 +148,59 @@ def format_metric(v):
 
 
 # ---------------------------------------------------------------------------
-# small shared helpers
+# shared helpers
 # ---------------------------------------------------------------------------
 def make_rng(seed):
+    """The one generator of an application: ``numpy.random.default_rng(seed)`` after checking ``seed``.
+
+    Parameters
+    ----------
+    seed : int
+
+    Returns
+    -------
+    numpy.random.Generator
+
+    Book page: ``book/applications/language_model``.
+    """
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
         raise TypeError(f"seed must be an int, got {seed!r} ({type(seed).__name__})")
     return np.random.default_rng(int(seed))
 
 
 def cell_class(name):
+    """The recurrent layer class called ``name`` in :data:`CELLS`; a ValueError names the choices.
+
+    Parameters
+    ----------
+    name : {"rnn", "lstm", "gru"}
+
+    Returns
+    -------
+    type
+
+    Book page: ``book/variants/comparison``.
+    """
     if name not in CELLS:
         raise ValueError(f"cell must be one of {sorted(CELLS)}, got {name!r}")
     return CELLS[name]
 
 
 def make_cell(name, input_size, hidden_size, rng):
+    """A recurrent layer ``name`` (D = ``input_size``, H = ``hidden_size``); an LSTM gets ``forget_bias=1``.
+
+    Parameters
+    ----------
+    name : {"rnn", "lstm", "gru"}
+    input_size, hidden_size : int
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    RecurrentLayer
+
+    Book page: ``book/variants/comparison``.
+    """
     cls = cell_class(name)
     if cls is LSTM:           # forget gate open at the start: the usual trick (Jozefowicz et al. 2015)
         return LSTM(input_size, hidden_size, rng=rng, forget_bias=1.0)
@@ -158,7 +208,24 @@ def make_cell(name, input_size, hidden_size, rng):
 
 
 def shuffled_batches(rng, n, batch_size, make_batch):
-    """``epoch -> list of batches``: a fresh permutation of ``range(n)`` each epoch, cut into batches."""
+    """``epoch -> list of batches``: a fresh permutation of ``range(n)`` each epoch, cut into batches.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        Draws the permutations.
+    n, batch_size : int
+        Number of examples, and examples per batch (the last batch may be smaller).
+    make_batch : callable
+        ``make_batch(indices) -> (x, y)`` for an int array of example indices.
+
+    Returns
+    -------
+    callable
+        ``batches(epoch) -> list of (x, y)``, as :func:`rnncourse.core.train.fit` takes it.
+
+    Book page: ``book/applications/language_model``.
+    """
     def batches(epoch):
         order = rng.permutation(n)
         return [make_batch(order[i:i + batch_size]) for i in range(0, n, batch_size)]
@@ -166,9 +233,34 @@ def shuffled_batches(rng, n, batch_size, make_batch):
 
 
 def train_model(model, batches, *, loss, epochs, lr, clip_norm, progress, desc, decay_fraction=0.25):
-    """Adam + :func:`fit`, the learning rate divided by 10 for the last ``decay_fraction`` of the epochs.
+    """Adam + :func:`~rnncourse.core.train.fit`, the learning rate divided by 10 for the last ``decay_fraction`` of the epochs.
 
-    Returns ``(history, seconds)`` (one merged history) and leaves the model in eval mode.
+    Parameters
+    ----------
+    model : Module
+    batches : callable or list
+        As :func:`~rnncourse.core.train.fit` takes them.
+    loss : str
+        ``"cross_entropy"`` or ``"mse"``.
+    epochs : int
+    lr : float
+        Adam's learning rate for the first epochs.
+    clip_norm : float or None
+        Global-norm clipping threshold.
+    progress : bool or None
+    desc : str
+        Label of the progress bar.
+    decay_fraction : float
+        Share of the epochs trained at ``lr / 10``.
+
+    Returns
+    -------
+    history : History
+        The two parts of training merged into one.
+    seconds : float
+        Wall-clock training time. The model is left in evaluation mode.
+
+    Book page: ``book/applications/language_model``.
     """
     epochs = check_positive_int("epochs", epochs)
     n_low = int(round(decay_fraction * epochs)) if epochs > 1 else 0
@@ -190,7 +282,22 @@ def train_model(model, batches, *, loss, epochs, lr, clip_norm, progress, desc, 
 
 
 def left_pad(ids, mask, pad_id=0):
-    """Move every row's real entries to the end (padding first), keeping their order."""
+    """Move every row's real entries to the end (padding first), keeping their order.
+
+    Parameters
+    ----------
+    ids : ndarray, shape (N, T)
+    mask : ndarray of bool, shape (N, T)
+        True at real entries.
+    pad_id : int
+
+    Returns
+    -------
+    ids : ndarray, shape (N, T)
+    mask : ndarray of bool, shape (N, T)
+
+    Book page: ``book/applications/translation``.
+    """
     out = np.full_like(ids, pad_id)
     new_mask = np.zeros_like(mask)
     T = ids.shape[1]
@@ -202,7 +309,18 @@ def left_pad(ids, mask, pad_id=0):
 
 
 def trim_right(mask):
-    """Length of the longest real prefix in a batch (right padding)."""
+    """Length of the longest real prefix in a batch (right padding): the columns worth keeping.
+
+    Parameters
+    ----------
+    mask : ndarray of bool, shape (N, T)
+
+    Returns
+    -------
+    int
+
+    Book page: ``book/applications/sentiment``.
+    """
     return int(mask.any(axis=0).nonzero()[0].max()) + 1
 
 
@@ -258,7 +376,18 @@ def edit_distance(a, b):
 
 
 def positionwise_accuracy(predicted, targets):
-    """Share of target tokens matched at the same position (missing positions count as wrong)."""
+    """Share of target tokens matched at the same position (missing positions count as wrong).
+
+    Parameters
+    ----------
+    predicted, targets : sequences of sequences of tokens
+
+    Returns
+    -------
+    float
+
+    Book page: ``book/applications/captioning``.
+    """
     hit = total = 0
     for p, t in zip(predicted, targets):
         total += len(t)

@@ -46,10 +46,8 @@ def captioning(*, seed=0, n_train=1000, n_test=200, feature_dim=64, embedding_di
     feature_dim : int
         Output size of the dense layer on the image features.
     embedding_dim, hidden_size : int
-    batch_size, epochs : int
-    lr : float
-    cell : {"gru", "lstm", "rnn"}
-    progress : bool, optional
+    batch_size, epochs, lr, cell, progress
+        The training settings every application shares (:mod:`rnncourse.applications`).
 
     Returns
     -------
@@ -82,8 +80,8 @@ def captioning(*, seed=0, n_train=1000, n_test=200, feature_dim=64, embedding_di
         return (f_tr[idx], tgt_in[idx]), tgt_out[idx], tgt_mask[idx]
 
     history, seconds = train_model(model, shuffled_batches(rng, len(f_tr), batch_size, make_batch),
-                              loss="cross_entropy", epochs=epochs, lr=lr, clip_norm=5.0,
-                              progress=progress, desc="captioning")
+                                   loss="cross_entropy", epochs=epochs, lr=lr, clip_norm=5.0,
+                                   progress=progress, desc="captioning")
 
     def decode(features):
         out = model.greedy_decode(features, bos_id=bos, eos_id=eos, max_len=tgt_out.shape[1] + 2)

@@ -45,10 +45,9 @@ def forecasting(*, seed=0, length=1500, periods=(6.0, 24.0), noise=0.1, window=2
         Values the model reads; at least the season.
     horizon : int
         Steps of the recursive forecast.
-    hidden_size, batch_size, epochs : int
-    lr : float
-    cell : {"gru", "lstm", "rnn"}
-    progress : bool, optional
+    hidden_size : int
+    batch_size, epochs, lr, cell, progress
+        The training settings every application shares (:mod:`rnncourse.applications`).
 
     Returns
     -------

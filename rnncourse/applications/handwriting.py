@@ -40,10 +40,9 @@ def handwriting(*, seed=0, n_train=500, n_test=300, hidden_size=32, batch_size=3
     ----------
     seed : int
     n_train, n_test : int
-    hidden_size, batch_size, epochs : int
-    lr : float
-    cell : {"gru", "lstm", "rnn"}
-    progress : bool, optional
+    hidden_size : int
+    batch_size, epochs, lr, cell, progress
+        The training settings every application shares (:mod:`rnncourse.applications`).
 
     Returns
     -------
@@ -70,8 +69,8 @@ def handwriting(*, seed=0, n_train=500, n_test=300, hidden_size=32, batch_size=3
         return x_tr[idx, -T:], y_tr[idx]
 
     history, seconds = train_model(model, shuffled_batches(rng, len(x_tr), batch_size, make_batch),
-                              loss="cross_entropy", epochs=epochs, lr=lr, clip_norm=5.0,
-                              progress=progress, desc="handwriting")
+                                   loss="cross_entropy", epochs=epochs, lr=lr, clip_norm=5.0,
+                                   progress=progress, desc="handwriting")
     pred = model.forward(x_te)[0].argmax(axis=1)
     confusion = np.zeros((10, 10), dtype=np.int64)
     np.add.at(confusion, (y_te, pred), 1)

@@ -95,7 +95,7 @@ def char_language_model(*, seed=0, hidden_size=64, seq_len=32, batch_size=16, ep
         return [(one_hot(x[i:i + batch_size], V), y[i:i + batch_size]) for i in range(0, len(x), batch_size)]
 
     history, seconds = train_model(model, batches, loss="cross_entropy", epochs=epochs, lr=lr, clip_norm=5.0,
-                              progress=progress, desc="char LM")
+                                   progress=progress, desc="char LM")
 
     # held-out: read the test text in one pass; the first input is the last training character
     logits, _ = model.forward(one_hot(ids[cut - 1:-1][None, :], V))

@@ -73,7 +73,7 @@ def memory_comparison(*, seed=0, lengths=(10, 30), cells=("rnn", "lstm", "gru"),
         for c in cells:
             model = Sequential(make_cell(c, 2, hidden_size, rng), LastStep(), Output(hidden_size, 1, rng=rng))
             history, seconds = train_model(model, batches, loss="mse", epochs=1, lr=lr, clip_norm=1.0,
-                                      progress=progress, desc=f"{c} T={T}")
+                                           progress=progress, desc=f"{c} T={T}")
             pred, _ = model.forward(x_te)
             mse = float(np.mean((pred - y_te) ** 2))
             rows.append({"length": T, "cell": c, "mse": mse, "baseline_mse": baseline,

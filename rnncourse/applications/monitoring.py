@@ -49,15 +49,14 @@ def bed_exit(*, seed=0, n_train=800, n_test=200, seq_len=60, warning_steps=10, h
         Steps per sequence.
     warning_steps : int
         How many steps before the sit-up the alarm label turns on.
-    hidden_size, batch_size, epochs : int
-    lr : float
-    cell : {"gru", "lstm", "rnn"}
-        Always run forwards in time only.
+    hidden_size : int
+    batch_size, epochs, lr, cell, progress
+        The training settings every application shares (:mod:`rnncourse.applications`);
+        the layer always runs forwards in time only.
     threshold : float
         In (0, 1): a step is alarmed when :math:`p_t >` ``threshold``.
     hold : int
         Consecutive alarmed steps needed before the alarm fires (1 = at once).
-    progress : bool, optional
 
     Returns
     -------

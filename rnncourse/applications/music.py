@@ -39,12 +39,11 @@ def music(*, seed=0, n_train=1000, n_test=200, seq_len=33, phrase_len=8, embeddi
     seq_len : int
         Notes per melody (the model reads ``seq_len - 1`` and predicts as many).
     phrase_len : int
-    embedding_dim, hidden_size, batch_size, epochs : int
-    lr : float
-    cell : {"gru", "lstm", "rnn"}
+    embedding_dim, hidden_size : int
+    batch_size, epochs, lr, cell, progress
+        The training settings every application shares (:mod:`rnncourse.applications`).
     sample_length : int
         Notes generated for the example melody.
-    progress : bool, optional
 
     Returns
     -------

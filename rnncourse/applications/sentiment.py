@@ -51,10 +51,8 @@ def sentiment(*, seed=0, n_train=2000, n_test=500, embedding_dim=16, hidden_size
         Numbers of training and held-out sentences.
     embedding_dim, hidden_size : int
         E, and H per direction.
-    batch_size, epochs : int
-    lr : float
-    cell : {"gru", "lstm", "rnn"}
-    progress : bool, optional
+    batch_size, epochs, lr, cell, progress
+        The training settings every application shares (:mod:`rnncourse.applications`).
 
     Returns
     -------
@@ -82,8 +80,8 @@ def sentiment(*, seed=0, n_train=2000, n_test=500, embedding_dim=16, hidden_size
         return x_tr[idx][:, :trim_right(m_tr[idx])], y_tr[idx]
 
     history, seconds = train_model(model, shuffled_batches(rng, len(y_tr), batch_size, make_batch),
-                              loss="cross_entropy", epochs=epochs, lr=lr, clip_norm=5.0,
-                              progress=progress, desc="sentiment")
+                                   loss="cross_entropy", epochs=epochs, lr=lr, clip_norm=5.0,
+                                   progress=progress, desc="sentiment")
     logits, _ = model.forward(x_te)
     p = np.exp(logits - logits.max(axis=1, keepdims=True))
     p = p[:, 1] / p.sum(axis=1)
@@ -93,7 +91,7 @@ def sentiment(*, seed=0, n_train=2000, n_test=500, embedding_dim=16, hidden_size
     bow = Dense(V, 2, rng=rng)
     b_tr, b_te = _bag_of_words(x_tr, V), _bag_of_words(x_te, V)
     train_model(bow, shuffled_batches(rng, len(y_tr), batch_size, lambda idx: (b_tr[idx], y_tr[idx])),
-           loss="cross_entropy", epochs=2 * epochs, lr=lr, clip_norm=None, progress=False, desc="bag of words")
+                loss="cross_entropy", epochs=2 * epochs, lr=lr, clip_norm=None, progress=False, desc="bag of words")
     bow_pred = bow.forward(b_te)[0].argmax(axis=1)
 
     seen = {tuple(s) for s in train_s}

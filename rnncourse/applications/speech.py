@@ -24,7 +24,7 @@ def speech(*, seed=0, n_train=400, n_test=100, n_phonemes=5, hidden_size=16, bat
     length): the label of a frame may depend on frames after it, and a recorded
     utterance is available whole, so reading it backwards too is allowed. To
     read off the utterance's phoneme *sequence*, take the most likely label of
-    every frame, merge repeats and drop the blank (:func:`collapse_repeats`;
+    every frame, merge repeats and drop the blank (:func:`~rnncourse.applications.base.collapse_repeats`;
     frame labelling has no blank, a CTC model would add one). Padding frames
     are zeros at the end; the backward direction reads them first, in training
     as in testing, and the loss and the scores skip them. Scores: frame
@@ -41,10 +41,8 @@ def speech(*, seed=0, n_train=400, n_test=100, n_phonemes=5, hidden_size=16, bat
     n_phonemes : int
     hidden_size : int
         H per direction.
-    batch_size, epochs : int
-    lr : float
-    cell : {"gru", "lstm", "rnn"}
-    progress : bool, optional
+    batch_size, epochs, lr, cell, progress
+        The training settings every application shares (:mod:`rnncourse.applications`).
 
     Returns
     -------
@@ -70,8 +68,8 @@ def speech(*, seed=0, n_train=400, n_test=100, n_phonemes=5, hidden_size=16, bat
         return f_tr[idx, :T], l_tr[idx, :T], m_tr[idx, :T]
 
     history, seconds = train_model(model, shuffled_batches(rng, len(f_tr), batch_size, make_batch),
-                              loss="cross_entropy", epochs=epochs, lr=lr, clip_norm=5.0,
-                              progress=progress, desc="speech")
+                                   loss="cross_entropy", epochs=epochs, lr=lr, clip_norm=5.0,
+                                   progress=progress, desc="speech")
     logits, _ = model.forward(f_te)
     frames = logits.argmax(-1)
     frame_acc = float((frames == l_te)[m_te].mean())

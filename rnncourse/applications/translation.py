@@ -39,10 +39,8 @@ def translation(*, seed=0, max_value=999, test_fraction=0.2, embedding_dim=16, h
     test_fraction : float
         Share of the numbers held out, in (0, 0.5].
     embedding_dim, hidden_size : int
-    batch_size, epochs : int
-    lr : float
-    cell : {"gru", "lstm", "rnn"}
-    progress : bool, optional
+    batch_size, epochs, lr, cell, progress
+        The training settings every application shares (:mod:`rnncourse.applications`).
 
     Returns
     -------
@@ -82,8 +80,8 @@ def translation(*, seed=0, max_value=999, test_fraction=0.2, embedding_dim=16, h
         return (src[idx], tgt_in[idx]), tgt_out[idx], tgt_mask[idx]
 
     history, seconds = train_model(model, shuffled_batches(rng, len(src), batch_size, make_batch),
-                              loss="cross_entropy", epochs=epochs, lr=lr, clip_norm=5.0,
-                              progress=progress, desc="translation")
+                                   loss="cross_entropy", epochs=epochs, lr=lr, clip_norm=5.0,
+                                   progress=progress, desc="translation")
     bos, eos = tgt_vocab.token_to_id["<bos>"], tgt_vocab.token_to_id["<eos>"]
 
     def decode(part):

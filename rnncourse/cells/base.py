@@ -187,25 +187,26 @@ class RecurrentLayer(Module):
         if d_final_state is None:
             return (None,) * len(self.state_names)
         values = self._as_tuple("d_final_state", d_final_state)
-        if len(values) == 1:
-            return values
-        return tuple(None if d is None else as_float_array(f"d_final_state[{k}] (d{s}_T)", d,
-                                                             shape=(self._batch_size, self.hidden_size))
-                     for k, (d, s) in enumerate(zip(values, self.state_names)))
+        names = [f"d_final_state (d{self.state_names[0]}_T)"] if len(values) == 1 else \
+            [f"d_final_state[{k}] (d{s}_T)" for k, s in enumerate(self.state_names)]
+        return tuple(None if d is None else
+                     as_float_array(name, d, shape=(self._batch_size, self.hidden_size), dtype=self.dtype)
+                     for name, d in zip(names, values))
 
     def backward(self, d_outputs, d_final_state=None):
         """Backpropagate through time; accumulate ``grads``; return ``dx`` of shape (N, T, D).
 
         Parameters
         ----------
-        d_outputs : ndarray, shape (N, T, H)
+        d_outputs : ndarray, shape (N, T, H), the layer's dtype
             Gradient with respect to ``outputs``.
         d_final_state : ndarray (N, H), or a tuple like the state (entries may be None); optional
-            Gradient with respect to ``final_state`` (when used apart from ``outputs``).
+            Gradient with respect to ``final_state`` (when used apart from ``outputs``), the layer's dtype.
 
         Sets ``d_state``, the gradient with respect to the initial state (same structure as the state).
         """
         cache = self._require_cache()
+        d_outputs = as_float_array("dh", d_outputs, dtype=self.dtype)     # the kernels check its shape
         grads = self._backward_fn(d_outputs, cache, *self._d_final_states(d_final_state))
         n = len(self.state_names)
         dx, d_states, d_params = grads[0], grads[1:1 + n], grads[1 + n:]
@@ -228,7 +229,7 @@ class GatedLayer(RecurrentLayer):
 
     @property
     def gates(self) -> dict:
-        """Gate activations of the last :meth:`forward`, for heatmaps.
+        """Gate activations of the last :meth:`~rnncourse.cells.base.RecurrentLayer.forward`, for heatmaps.
 
         Returns
         -------

@@ -299,18 +299,12 @@ class GRU(GatedLayer):
 
     Parameters
     ----------
-    input_size : int
-        D, the size of each input vector.
-    hidden_size : int
-        H, the size of the hidden state.
-    rng : numpy.random.Generator
-        The only source of randomness; every parameter is drawn uniformly from
-        :math:`[-1/\sqrt{H}, 1/\sqrt{H}]` as PyTorch does, in PyTorch's order
-        (``W_xh``, ``W_hh``, ``b_xh``, ``b_hh``).
-    dtype : {numpy.float64, numpy.float32}
-    fast : bool
-        Use :func:`rnncourse.cells.fast.gru_forward_fast` and its backward (default) or,
-        with False, the teaching functions :func:`gru_forward` and :func:`gru_backward`.
+    input_size, hidden_size, rng, dtype, fast
+        As for every cell (:class:`~rnncourse.cells.base.RecurrentLayer`): D and H; the only
+        source of randomness, which draws every parameter uniformly from
+        :math:`[-1/\sqrt{H}, 1/\sqrt{H}]` as PyTorch does, in the order of ``param_names``;
+        ``numpy.float64`` or ``numpy.float32``; the fused kernels of :mod:`rnncourse.cells.fast`
+        (default) or, with False, the step-by-step teaching functions of this module.
 
     Attributes
     ----------
@@ -318,9 +312,9 @@ class GRU(GatedLayer):
         ``W_xh`` (3H, D), ``W_hh`` (3H, H), ``b_xh`` (3H,), ``b_hh`` (3H,); row
         blocks r, z, n. ``3 (H D + H H) + 6 H`` numbers in all.
     grads : dict
-        Same keys and shapes; accumulated by :meth:`backward`.
+        Same keys and shapes; accumulated by :meth:`~rnncourse.cells.base.RecurrentLayer.backward`.
     d_state : ndarray, shape (N, H)
-        After :meth:`backward`, the gradient with respect to the initial state.
+        After :meth:`~rnncourse.cells.base.RecurrentLayer.backward`, the gradient with respect to the initial state.
 
     Examples
     --------

@@ -344,23 +344,18 @@ class LSTM(GatedLayer):
 
     Parameters
     ----------
-    input_size : int
-        D, the size of each input vector.
-    hidden_size : int
-        H, the size of the hidden and of the cell state.
-    rng : numpy.random.Generator
-        The only source of randomness; every parameter is drawn uniformly from
-        :math:`[-1/\sqrt{H}, 1/\sqrt{H}]` as PyTorch does (PyTorch's two biases
-        are two such draws; here the single ``b_h`` is one draw).
-    dtype : {numpy.float64, numpy.float32}
+    input_size, hidden_size, rng, dtype, fast
+        As for every cell (:class:`~rnncourse.cells.base.RecurrentLayer`): D and H; the only
+        source of randomness, which draws every parameter uniformly from
+        :math:`[-1/\sqrt{H}, 1/\sqrt{H}]` as PyTorch does, in the order of ``param_names``;
+        ``numpy.float64`` or ``numpy.float32``; the fused kernels of :mod:`rnncourse.cells.fast`
+        (default) or, with False, the step-by-step teaching functions of this module.
+        PyTorch's two biases are two such draws; here the single ``b_h`` is one draw.
     forget_bias : float
         Added to the forget-gate block ``b_h[H:2H]`` after the random draw. The
         default 0 gives PyTorch's initialisation; 1.0 (Jozefowicz et al., 2015)
         starts training with :math:`f_t \approx 0.73`, so the cell remembers and
         gradients flow back along it.
-    fast : bool
-        Use :func:`rnncourse.cells.fast.lstm_forward_fast` and its backward (default) or,
-        with False, the teaching functions :func:`lstm_forward` and :func:`lstm_backward`.
 
     Attributes
     ----------
@@ -368,9 +363,9 @@ class LSTM(GatedLayer):
         ``W_xh`` (4H, D), ``W_hh`` (4H, H), ``b_h`` (4H,); row blocks i, f, g, o.
         ``4 (H D + H H + H)`` numbers in all.
     grads : dict
-        Same keys and shapes; accumulated by :meth:`backward`.
+        Same keys and shapes; accumulated by :meth:`~rnncourse.cells.base.RecurrentLayer.backward`.
     d_state : tuple of ndarray
-        After :meth:`backward`, ``(dh0, dc0)``, each (N, H): the gradient with
+        After :meth:`~rnncourse.cells.base.RecurrentLayer.backward`, ``(dh0, dc0)``, each (N, H): the gradient with
         respect to the initial state.
 
     Examples

@@ -248,27 +248,22 @@ class RNN(RecurrentLayer):
 
     Parameters
     ----------
-    input_size : int
-        D, the size of each input vector.
-    hidden_size : int
-        H, the size of the hidden state.
+    input_size, hidden_size, rng, dtype, fast
+        As for every cell (:class:`~rnncourse.cells.base.RecurrentLayer`): D and H; the only
+        source of randomness, which draws every parameter uniformly from
+        :math:`[-1/\sqrt{H}, 1/\sqrt{H}]` as PyTorch does, in the order of ``param_names``;
+        ``numpy.float64`` or ``numpy.float32``; the fused kernels of :mod:`rnncourse.cells.fast`
+        (default) or, with False, the step-by-step teaching functions of this module.
     nonlinearity : {"tanh", "relu"}
-    rng : numpy.random.Generator
-        The only source of randomness; weights are drawn uniformly from
-        :math:`[-1/\sqrt{H}, 1/\sqrt{H}]` as PyTorch does.
-    dtype : {numpy.float64, numpy.float32}
-    fast : bool
-        Use :func:`rnncourse.cells.fast.rnn_forward_fast` and its backward (default) or,
-        with False, the teaching functions :func:`rnn_forward` and :func:`rnn_backward`.
 
     Attributes
     ----------
     params : dict
         ``W_xh`` (H, D), ``W_hh`` (H, H), ``b_h`` (H,).
     grads : dict
-        Same keys and shapes; accumulated by :meth:`backward`.
+        Same keys and shapes; accumulated by :meth:`~rnncourse.cells.base.RecurrentLayer.backward`.
     d_state : ndarray, shape (N, H)
-        After :meth:`backward`, the gradient with respect to the initial state.
+        After :meth:`~rnncourse.cells.base.RecurrentLayer.backward`, the gradient with respect to the initial state.
 
     Examples
     --------

@@ -6,7 +6,8 @@ the applications. Every generator takes the random generator as the keyword
 real data it stands in for. One module per family:
 
 - :mod:`~rnncourse.datasets.series`: sine waves, noisy periodic and price-like
-  series, sliding windows and a chronological train/test split.
+  series, sliding windows, a chronological train/test split, and rising or
+  falling lines to classify.
 - :mod:`~rnncourse.datasets.memory`: the adding problem and the copy task.
 - :mod:`~rnncourse.datasets.text`: a tiny corpus, character and word vocabularies,
   one-hot vectors, padding, character-LM batches and sentiment sentences.
@@ -15,7 +16,7 @@ real data it stands in for. One module per family:
   (with a fixed image feature extractor), music and bed-exit data.
 """
 from .memory import adding_problem, copy_task
-from .series import (make_windows, noisy_periodic_series, price_like_series, sine_next_value,
+from .series import (make_windows, noisy_periodic_series, price_like_series, rising_or_falling, sine_next_value,
                      train_test_split_series)
 from .text import (CharVocab, WordVocab, char_lm_batches, one_hot, pad_sequences, sentiment_sentences,
                    tiny_corpus)
@@ -27,7 +28,7 @@ from .translation import (encode_translation_pairs, number_to_words, number_tran
 
 __all__ = [
     "sine_next_value", "noisy_periodic_series", "price_like_series", "make_windows",
-    "train_test_split_series",
+    "train_test_split_series", "rising_or_falling",
     "adding_problem", "copy_task",
     "tiny_corpus", "CharVocab", "WordVocab", "one_hot", "pad_sequences", "char_lm_batches",
     "sentiment_sentences",

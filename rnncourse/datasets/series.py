@@ -1,7 +1,8 @@
 r"""Time series for forecasting: generated series, sliding windows and a chronological split.
 
 Taught on the book pages *Your first RNN* (``book/first_rnn``) and *Forecasting a
-time series* (``book/applications/forecasting``).
+time series* (``book/applications/forecasting``); :func:`rising_or_falling`, series
+to classify by their trend, on *Limitations of RNNs* (``book/limitations``).
 
 A forecaster reads the last ``window`` values and predicts the next ``horizon``
 ones. :func:`make_windows` cuts a 1-D series into such ``(x, y)`` pairs and
@@ -149,6 +150,56 @@ def price_like_series(length, *, rng, drift=0.001, volatility=0.02, start=100.0)
     start = check_positive_float("start", start)
     log_returns = drift + volatility * rng.standard_normal(L - 1)
     return start * np.exp(np.concatenate([[0.0], np.cumsum(log_returns)]))
+
+
+def rising_or_falling(n_sequences, seq_len, *, rng, noise=0.3, size_range=(0.5, 1.5)):
+    r"""Noisy straight lines, rising (label 1) or falling (label 0): a task only the order can solve.
+
+    Sequence :math:`n` is :math:`x_{n,t} = b_n \pm a_n r_t + \epsilon_{n,t}` with the
+    ramp :math:`r_t` running from -1 to 1 over the T steps, the sign + for rising
+    and - for falling (probability 1/2 each), an offset :math:`b_n \sim U[-1, 1]`,
+    a slope size :math:`a_n \sim U[\text{size\_range}]` and Gaussian noise
+    :math:`\epsilon`. A falling sequence is a rising one played backwards, so both
+    classes hold the same kind of values and only their order differs. It stands
+    in for "is this signal trending up or down?" (a sensor drifting, a price
+    moving), without the irregular steps and outliers of real data.
+
+    Parameters
+    ----------
+    n_sequences : int
+        N.
+    seq_len : int
+        T, at least 2.
+    rng : numpy.random.Generator
+        Draws, in this order: the labels, the slope sizes, the offsets, the noise.
+    noise : float
+        Standard deviation of the noise, >= 0.
+    size_range : (float, float)
+        Slope sizes :math:`a_n` are drawn uniformly from this range, ``0 <= low <= high``.
+
+    Returns
+    -------
+    x : ndarray, shape (N, T, 1), float64
+    y : ndarray, shape (N,), int64
+        1 for rising, 0 for falling.
+
+    Book page: ``book/limitations``.
+    """
+    N = check_positive_int("n_sequences", n_sequences)
+    T = check_int("seq_len", seq_len, 2)
+    check_rng("rng", rng)
+    noise = check_positive_float("noise", noise, allow_zero=True)
+    sizes = _check_float_tuple("size_range", size_range, positive=False)
+    if len(sizes) != 2 or sizes[0] > sizes[1]:
+        raise ValueError(f"size_range must be (low, high) with 0 <= low <= high, got {tuple(size_range)}")
+    lo, hi = sizes
+    ramp = np.linspace(-1.0, 1.0, T)
+    rising = rng.random(N) < 0.5
+    size = rng.uniform(lo, hi, (N, 1))
+    offset = rng.uniform(-1.0, 1.0, (N, 1))
+    values = offset + size * np.where(rising[:, None], ramp, ramp[::-1])
+    values = values + noise * rng.standard_normal((N, T))
+    return values[..., None], rising.astype(np.int64)
 
 
 def make_windows(series, window, horizon=1):

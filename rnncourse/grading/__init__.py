@@ -1,10 +1,17 @@
-r"""Grading helpers for the course's nbgrader assignments.
+r"""Grading helpers for the course's nbgrader assignments: the checks students can see.
 
 Taught on the book page *For instructors* (``book/instructors``).
 
-Every graded cell of an assignment calls one function of a per-assignment module
-(:mod:`rnncourse.grading.forward`, ...), so a test cell holds one line and
-reveals nothing even if a student sees it. The helpers here do the work:
+One module per assignment, named like it (:mod:`rnncourse.grading.a01_rnn_forward`
+for ``assignments/source/a01_rnn_forward``, ...), holds the *visible* checks that
+the released notebooks call, one line per test cell, and the public helpers they
+are built from; :mod:`~rnncourse.grading.chained`,
+:mod:`~rnncourse.grading.bptt_reference` and
+:mod:`~rnncourse.grading.char_lm_reference` hold what assignments 2 and 5 share
+between their checks. The *hidden* tests and the nbgrader plugins are not part of
+this package (every student installs it): they live with the course directory, in
+``assignments/graders/``, and import the helpers here. Nothing here imports nbgrader.
+The helpers here do the work:
 
 * :func:`call_student` runs the student's function on *copies* of the inputs,
   turns any exception into a message the student understands, and refuses
@@ -28,6 +35,7 @@ import builtins
 import hashlib
 import io
 import sys
+import time
 import warnings
 from contextlib import contextmanager, redirect_stderr
 from pathlib import Path
@@ -45,6 +53,8 @@ _type = builtins.type
 _isinstance = builtins.isinstance
 _getprofile = sys.getprofile
 _setprofile = sys.setprofile
+_perf_counter = time.perf_counter
+_process_time = time.process_time
 
 _PACKAGE_DIR = str(Path(__file__).resolve().parent.parent)
 
@@ -248,3 +258,52 @@ def answer_digest(answer: str) -> str:
     Book page: ``book/instructors``.
     """
     return _digest(answer)
+
+
+def name_mistake(name, got, ref, mistakes: dict):
+    """Name the mistake ``got`` reproduces, among those that differ from the reference on these inputs.
+
+    Parameters
+    ----------
+    name : str
+    got : object
+        The student's answer; only a numpy array of the reference's shape that differs from it is examined.
+    ref : ndarray
+        The right answer.
+    mistakes : dict of str -> ndarray
+        Message -> the value the mistake gives; mistakes that give the right answer on these inputs
+        (or a value of another shape) are left out, so they can never be named.
+
+    Raises
+    ------
+    GradingError
+        With the first matching mistake's message.
+
+    Book page: ``book/instructors``.
+    """
+    if _type(got) is _ndarray and got.shape == ref.shape and not values_match(got, ref):
+        diagnose(name, got, {msg: wrong for msg, wrong in mistakes.items()
+                             if _type(wrong) is _ndarray and wrong.shape == ref.shape
+                             and not values_match(wrong, ref)})
+
+
+def elapsed(start: float, cpu_start: float) -> float:
+    """Seconds since ``start``: the smaller of wall-clock and CPU time.
+
+    The grading machine may be shared (wall-clock time then overstates the work) and numpy
+    may run threads (CPU time then overstates it); the smaller of the two is fair in both cases.
+
+    Parameters
+    ----------
+    start : float
+        ``time.perf_counter()`` at the start.
+    cpu_start : float
+        ``time.process_time()`` at the start.
+
+    Returns
+    -------
+    float
+
+    Book page: ``book/instructors``.
+    """
+    return min(_perf_counter() - start, _process_time() - cpu_start)

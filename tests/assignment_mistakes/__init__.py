@@ -1,6 +1,6 @@
 """Typical student mistakes per assignment, each graded in the assignment tests.
 
-A module per assignment (``a01_rnn_forward.py`` for ``01_rnn_forward``) defines
+A module per assignment, named like it (``a01_rnn_forward.py`` for ``a01_rnn_forward``), defines
 ``MISTAKES``: each entry replaces one answer cell of the solution notebook with
 mistaken code and states which graded cell must lose its points and which words
 the student's feedback must contain.
