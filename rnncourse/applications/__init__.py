@@ -59,4 +59,4 @@ from .translation import translation
 
 __all__ = ["AppResult", "ComparisonResult", "char_language_model", "sentiment", "translation",
            "forecasting", "speech", "handwriting", "captioning", "music", "bed_exit",
-           "memory_comparison", "collapse_repeats", "edit_distance", "CELLS"]
+           "memory_comparison", "collapse_repeats", "edit_distance"]
