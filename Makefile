@@ -31,7 +31,7 @@ PIP_INSTALL := set -o pipefail; $(BIN)/pip install --quiet --progress-bar off
 PIP_FILTER  := 2>&1 | { grep -v "^WARNING: Location '.*' is ignored: it is neither a file nor a directory" || true; }
 
 .DEFAULT_GOAL := help
-.PHONY: help bootstrap book test test-fast lab assignments release grade clean distclean
+.PHONY: help bootstrap book test test-fast lab assignments release grade clean distclean class-deps similarity lms-export
 
 help:
 	@echo "make book       build the book into _build/html (sets up .venv on first use)"
@@ -43,6 +43,11 @@ help:
 	@echo "make release    generate the student versions into assignments/release/"
 	@echo "make grade ASSIGNMENT=a01_rnn_forward [JOBS=2]"
 	@echo "                autograde assignments/submitted/*/ASSIGNMENT, feedback, grades.csv"
+	@echo "make similarity ASSIGNMENT=a01_rnn_forward"
+	@echo "                similarity report of its submissions' answer cells (similarity/ASSIGNMENT.html)"
+	@echo "make lms-export LMS=canvas|moodle"
+	@echo "                grades as a CSV that the LMS gradebook imports (assignments/LMS_grades.csv)"
+	@echo "make class-deps configurable-http-proxy (npm) for JupyterHub and the class test"
 	@echo "make bootstrap  only create .venv and install the requirements"
 	@echo "make clean      remove _build"
 	@echo "make distclean  remove _build and .venv"
@@ -76,7 +81,7 @@ book: $(STAMP)
 	@echo "Book built. Open this file in a browser:"
 	@echo "  $(CURDIR)/_build/html/index.html"
 
-test: $(STAMP)
+test: $(STAMP) class-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Every test marked slow (book build, nbgrader runs, trained models) left out: seconds, not minutes.
@@ -101,6 +106,24 @@ JOBS ?= 2
 grade: $(STAMP)
 	@test -n "$(ASSIGNMENT)" || { echo "usage: make grade ASSIGNMENT=<name> [JOBS=N]; assignments: $$(ls assignments/source)" >&2; exit 2; }
 	cd assignments && ../$(BIN)/python course.py grade $(ASSIGNMENT) -j $(JOBS)
+
+# Running a class (book page "Running a class"): JupyterHub's proxy from npm, into .venv.
+CHP := $(VENV)/node/node_modules/.bin/configurable-http-proxy
+class-deps: $(CHP)
+$(CHP):
+	@command -v npm >/dev/null 2>&1 || { echo "error: npm not found; install Node.js 20+ (apt-get install nodejs npm)" >&2; exit 1; }
+	mkdir -p $(VENV)/node
+	npm install --prefix $(VENV)/node --no-audit --no-fund --silent configurable-http-proxy@5
+
+similarity: $(STAMP)
+	@test -n "$(ASSIGNMENT)" || { echo "usage: make similarity ASSIGNMENT=<name>; assignments: $$(ls assignments/source)" >&2; exit 2; }
+	cd assignments && ../$(BIN)/python -m classroom.similarity $(ASSIGNMENT)
+
+LMS ?= canvas
+lms-export: $(STAMP)
+	@case "$(LMS)" in canvas) plugin=CanvasExportPlugin;; moodle) plugin=MoodleExportPlugin;; \
+	  *) echo "LMS must be canvas or moodle, not '$(LMS)'" >&2; exit 2;; esac; \
+	cd assignments && ../$(BIN)/nbgrader export --exporter=classroom.exports.$$plugin --to=$(LMS)_grades.csv
 
 clean:
 	rm -rf _build

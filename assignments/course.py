@@ -189,6 +189,12 @@ def _write_rejection(course: Path, assignment: str, student: str, reason: str) -
             f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{assignment}: not graded</title></head>"
             f"<body><h1>{html.escape(assignment)}: your submission could not be graded</h1>"
             f"<p>Score: 0. Reason: {html.escape(reason)}.</p></body></html>\n")
+    # `nbgrader release_feedback` names the released page after the submission's secret and
+    # timestamp: keep them beside the page, as nbgrader's generate_feedback does
+    for name in ("timestamp.txt", "submission_secret.txt"):
+        src = course / "submitted" / student / assignment / name
+        if src.is_file():
+            (folder / name).write_bytes(src.read_bytes())
 
 
 def autograde(course: Path, assignment: str, jobs: int = 1, students: list[str] | None = None,

@@ -8,7 +8,8 @@ c = get_config()  # noqa: F821 (provided by nbgrader)
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 # The hidden tests and the nbgrader plugins are the package `graders` in this directory
-# (not in rnncourse, which students install). nbgrader's own process imports the plugins
+# (not in rnncourse, which students install), like the class plugins in `classroom`
+# (late policy, collection, LMS). nbgrader's own process imports the plugins
 # (sys.path); the kernels it starts to run the notebooks import the hidden tests, and
 # inherit this process's environment (PYTHONPATH). So any nbgrader command run here
 # (generate_assignment, autograde, generate_feedback, formgrader) finds them.
@@ -64,3 +65,12 @@ c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
+
+# Running a class (classroom/, book page "Running a class"): the late policy, submissions
+# in someone else's name refused at collection, LMS downloads for zip_collect.
+c.AssignLatePenalties.plugin_class = "classroom.late.PerDayLatePenalty"
+c.PerDayLatePenalty.percent_per_day = 10.0       # of the earned score, per started day late
+c.PerDayLatePenalty.grace_minutes = 0.0
+c.PerDayLatePenalty.max_percent = 100.0
+c.ExchangeFactory.collect = "classroom.exchange.OwnerCheckedCollect"
+c.ZipCollectApp.collector_plugin = "classroom.lms_collect.LmsFileNameCollector"

@@ -31,3 +31,21 @@ def test_layer_benchmark_rejects_a_bad_shape():
     run = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "layers.py"), "--shape", "2,3,4"],
                          capture_output=True, text=True, timeout=60)
     assert run.returncode == 2 and "--shape takes four positive integers" in run.stderr
+
+
+def test_class_throughput_benchmark_reports_notebooks_per_minute(tmp_path):
+    """One notebook, one worker, SQLite: the script grades it and prints the rate (PostgreSQL rows: tests/test_class_e2e.py runs that server)."""
+    out = tmp_path / "throughput.json"
+    run = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "class_throughput.py"), "--students", "1",
+                          "--jobs", "1", "--backends", "sqlite", "--json", str(out)],
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    (row,) = json.loads(out.read_text())["rows"]
+    assert row["backend"] == "sqlite" and row["workers"] == 1 and row["notebooks_per_minute"] > 0
+    assert "notebooks/min" in run.stdout
+
+
+def test_class_throughput_benchmark_rejects_bad_arguments():
+    run = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "class_throughput.py"), "--jobs", "0"],
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2 and "--jobs" in run.stderr

@@ -8,6 +8,8 @@
 - :mod:`support.page_checks`: reading built HTML pages (images, scripts, math, stray TeX).
 - :mod:`support.browser_check`: pages in headless Chromium (also a command-line tool).
 - :mod:`support.bad_submissions`: bad submissions to assignment 1, each with its due score.
+- :mod:`support.class_servers`: real servers on loopback for the class test and benchmark
+  (PostgreSQL, system users, JupyterHub, the single-user environment).
 
 Test modules import them as ``from support import ...`` (pytest puts ``tests/`` on
 ``sys.path``); ``conftest.py`` stays in ``tests/``.
