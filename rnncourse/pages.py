@@ -20,7 +20,10 @@ defined in more than one page. Measurements that a page plots belong to
 - the course: :func:`course_checkout` finds the repository around a page, so that a
   page which reads the course directory still runs when downloaded on its own;
 - text: :func:`glue` keeps a computed value for the page's prose (myst-nb's
-  ``glue`` when the book is built; in a downloaded page notebook it only shows it).
+  ``glue`` when the book is built; in a downloaded page notebook it only shows it);
+- claims: :func:`claim` checks that a measurement supports what the prose says
+  about it ("cheaper", "about the same", "fails", ...), and stops the build with
+  the measured values when it no longer does;
 
 Everything is computed when the page is built, so the numbers shown are the
 ones the code produced. The ``show_*`` functions need IPython (the pages run in a
@@ -43,7 +46,8 @@ import numpy as np
 from .core.checks import check_positive_int
 
 __all__ = ["html_table", "show_table", "preformatted", "format_metric", "show_metrics",
-           "source_text", "show_source", "best_of", "median_seconds", "course_checkout", "glue"]
+           "source_text", "show_source", "best_of", "median_seconds", "course_checkout", "glue",
+           "claim"]
 
 
 def _ipython_display():
@@ -445,6 +449,49 @@ def glue(name, value, display=True) -> None:
             _ipython_display().display(value)
         return
     myst_nb_glue(name, value, display)
+
+
+def claim(condition, message, **measured) -> None:
+    """Check that a measurement supports a statement of the page's prose; fail loudly when it does not.
+
+    A page that writes "the hierarchy is cheaper" or "the two curves are about the same"
+    puts a hidden ``claim(...)`` next to the computation: when a change of the code,
+    the data or the machine makes the measurement stop supporting the words, the cell
+    fails and so does the build, instead of the book quietly saying something false.
+
+    Parameters
+    ----------
+    condition : bool
+        The measured fact the prose relies on, e.g. ``ratio > 1.2`` (a numpy bool is fine).
+    message : str
+        The statement of the prose, as the reader reads it (e.g. ``"the LSTM beats the RNN
+        at T = 30"``).
+    **measured
+        The measured values the statement rests on; they are shown in the error.
+
+    Raises
+    ------
+    AssertionError
+        ``condition`` is false: the message names the statement and every measured value.
+    TypeError
+        ``message`` is not a str, or ``condition`` is not a single truth value
+        (e.g. an array of several elements).
+
+    Book page: ``book/variants/comparison``.
+    """
+    if not isinstance(message, str) or not message.strip():
+        raise TypeError(f"message must be a non-empty str (the statement of the prose), got {message!r}")
+    if isinstance(condition, np.ndarray):
+        if condition.size != 1:
+            raise TypeError(f"condition must be one truth value, got an array of shape {condition.shape}; "
+                            "use .all() or .any()")
+        condition = condition.item()
+    if not isinstance(condition, (bool, np.bool_)):
+        raise TypeError(f"condition must be True or False, got {type(condition).__name__}: {condition!r}")
+    if not condition:
+        values = ", ".join(f"{name} = {value!r}" for name, value in measured.items()) or "no values given"
+        raise AssertionError(f"the page says: {message!r}, but the measurement no longer supports it "
+                             f"({values}); change the text or the experiment")
 
 
 # ---------------------------------------------------------------------------

@@ -115,3 +115,12 @@ def test_docstring_examples_run():
         if result.failed:
             failed[name] = result.failed
     assert not failed, f"failing docstring examples: {failed}"
+
+
+def test_attribute_comments_have_no_colon():
+    """Sphinx's napoleon reads ``#: text: more`` above a constant as ``type: description``, and the
+    book build (warnings are errors) then fails on a reference to a class called ``text``."""
+    bad = [f"{p.relative_to(PACKAGE.parent)}:{i}" for p in sorted(PACKAGE.rglob("*.py"))
+           for i, line in enumerate(p.read_text().splitlines(), 1)
+           if line.lstrip().startswith("#:") and ": " in line.lstrip()[2:]]
+    assert not bad, f"attribute comments with ': ' (use ';' or a dash): {bad}"

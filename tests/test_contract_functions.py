@@ -1450,6 +1450,15 @@ dataset("text.sentiment_sentences", text.sentiment_sentences,
         lambda kw: bad_int("n", low=1) + bad_rng() + bad_real("p_negation", low=0.0, high=1.0)
         + bad_real("p_contrast", low=0.0, high=1.0))
 
+dataset("text.review_sentences", text.review_sentences,
+        {"n": side(6), "clauses": st.tuples(side(3), side(3)).map(lambda c: (c[0], c[0] + c[1] - 1)),
+         "p_negation": st.floats(0, 1)},
+        lambda kw, out: (len(out[0]) == kw["n"] and out[1].shape == (kw["n"],) and set(out[1]) <= {0, 1})
+        or pytest.fail("reviews"),
+        lambda kw: bad_int("n", low=1) + bad_rng() + bad_real("p_negation", low=0.0, high=1.0)
+        + [({"clauses": (0, 2)}, ValueError, "clauses"), ({"clauses": (3, 2)}, ValueError, "clauses"),
+           ({"clauses": 3}, TypeError, "clauses")])
+
 dataset("translation.number_to_words", translation.number_to_words, {"value": st.integers(0, 999_999)},
         lambda kw, out: (isinstance(out, str) and out == out.strip() and "  " not in out) or pytest.fail(out),
         lambda kw: bad_int("value", low=0, high=999_999))

@@ -305,3 +305,30 @@ def test_no_page_redefines_a_helper_of_the_package():
              for path in book_pages()}
     found = {page: names for page, names in found.items() if names}
     assert not found, f"pages define their own copy of a helper of rnncourse.pages: {found}"
+
+
+# ---------------------------------------------------------------------------
+# claims
+# ---------------------------------------------------------------------------
+def test_claim_passes_silently_when_the_measurement_supports_it():
+    assert pages.claim(np.float64(2.0) > 1.5, "the hierarchy is faster", ratio=2.0) is None
+    assert pages.claim(np.array([True]), "a one-element array is one truth value") is None
+
+
+def test_claim_fails_with_the_statement_and_the_measured_values():
+    with pytest.raises(AssertionError, match=r"'the hierarchy is cheaper'.*ratio = 1\.0.*t = 64"):
+        pages.claim(1.0 > 1.2, "the hierarchy is cheaper", ratio=1.0, t=64)
+    with pytest.raises(AssertionError, match="no values given"):
+        pages.claim(False, "the GRU beats the LSTM")
+
+
+@pytest.mark.parametrize("condition, message, match", [
+    (np.array([True, False]), "x", "one truth value"),
+    (0.5, "x", "True or False"),
+    (None, "x", "True or False"),
+    (True, "", "non-empty str"),
+    (True, 3, "non-empty str"),
+])
+def test_claim_refuses_what_is_not_one_truth_value_and_a_statement(condition, message, match):
+    with pytest.raises(TypeError, match=match):
+        pages.claim(condition, message)

@@ -216,3 +216,18 @@ def test_state_must_be_a_list_per_layer(rng):
     deep.forward(x)
     with pytest.raises(ValueError, match="d_final_state must be None or a list of 2 per-layer entries"):
         deep.backward(np.zeros((N, T, H)), [None])
+
+
+def test_build_draws_dropout_masks_from_dropout_rng():
+    """A separate dropout_rng leaves the weights as rng alone draws them, and draws the masks itself."""
+    import numpy as np
+    from rnncourse.cells.rnn import RNN
+    from rnncourse.models.stacked import Stacked
+    plain = Stacked.build(RNN, 3, 4, 2, rng=np.random.default_rng(0))
+    masked = Stacked.build(RNN, 3, 4, 2, rng=np.random.default_rng(0), dropout=0.5,
+                           dropout_rng=np.random.default_rng(1))
+    for name, value in plain.params.items():
+        np.testing.assert_array_equal(value, masked.params[name])
+    assert masked.rng is not None and all(d.rng is masked.rng for d in masked.dropouts)
+    with pytest.raises(TypeError, match="dropout_rng"):
+        Stacked.build(RNN, 3, 4, 2, rng=np.random.default_rng(0), dropout=0.5, dropout_rng=1)

@@ -25,14 +25,19 @@ def memory_comparison(*, seed=0, lengths=(10, 30), cells=("rnn", "lstm", "gru"),
     model's MSE over the baseline's: near 1 means nothing was learnt; the task
     counts as solved below ``solved_ratio`` (by default when the MSE is under a
     fifth of the baseline's). ``accuracy`` is the share of test
-    sums predicted to within 0.04 (the criterion of Hochreiter & Schmidhuber 1997).
+    sums predicted to within 0.04 (Hochreiter & Schmidhuber's 1997 threshold, which they
+    applied to a target rescaled to [0, 1]; here it applies to the sum itself).
 
     With the defaults, on ``T = 10`` all three learn; on ``T = 30`` the Elman RNN
     stays at the baseline (its gradient from the answer back to the first marked
     value vanishes across some 15-30 steps) while LSTM and GRU solve it. Longer
     sequences need more steps, the LSTM's first (at ``T = 50`` it sometimes
     stays at the baseline for 600 steps where the GRU does not). Every cell
-    reads the same training and test sequences of a given length.
+    reads the same training and test sequences of a given length. One generator,
+    made from ``seed``, draws everything in order (each length's sequences, then
+    each cell's initial weights), so a call with other ``lengths`` or ``cells``
+    draws other sequences and weights for the same entry: its numbers differ
+    from the full comparison's.
 
     It stands in for no real data: it is a controlled probe of how far back a
     network can carry one number.

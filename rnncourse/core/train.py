@@ -9,10 +9,16 @@ loop stays short so that readers can write it themselves.
 from __future__ import annotations
 
 import sys
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
-from tqdm.auto import tqdm
+
+with warnings.catch_warnings():
+    # In a Jupyter kernel without ipywidgets (a student's environment: the wheel and JupyterLab),
+    # tqdm.auto warns "IProgress not found" on import and uses its text bar, which serves as well.
+    warnings.filterwarnings("ignore", message="IProgress not found")
+    from tqdm.auto import tqdm
 
 from .checks import check_instance, check_positive_float, check_positive_int
 from .bptt import bptt, get_loss
@@ -23,14 +29,23 @@ from .optim import Optimizer
 
 @dataclass
 class History:
-    """What :func:`fit` records.
+    """What :func:`fit` records: losses measured *during* training, before each update.
+
+    Every loss is the one the forward pass of a training step computed, so it belongs
+    to the weights *before* that step's update. None of them is the loss of the model
+    that :func:`fit` returns: to know how good the trained model is, evaluate it
+    afterwards (``model.forward`` on the data, then the loss).
 
     Attributes
     ----------
     step_losses : list of float
-        Loss of every batch, in order.
+        Loss of every batch, in order, computed before that batch's update.
     epoch_losses : list of float
-        Mean batch loss of every epoch.
+        Mean of an epoch's ``step_losses``: each batch's loss before its own update,
+        so the weights change while the epoch's mean is being collected. With a
+        single batch per epoch, entry ``k`` is the loss of the weights after
+        ``k`` updates (entry 0: the initial weights), and the last entry is the
+        loss *before* the last update, not the loss of the returned model.
     grad_norms : list of float
         Global gradient norm of every batch, before clipping.
     """
@@ -115,6 +130,8 @@ def fit(model: Module, optimizer: Optimizer, batches, *, loss="mse", epochs=1, t
     Returns
     -------
     History
+        The losses and gradient norms of the training steps, each measured before its
+        update (see :class:`History`); evaluate the returned model for its final loss.
 
     Raises
     ------

@@ -128,13 +128,16 @@ class Stacked(Module):
 
     @classmethod
     def build(cls, cell_class, input_size, hidden_size, num_layers, *, rng, dropout=0.0,
-              bidirectional=False, **kwargs):
+              bidirectional=False, dropout_rng=None, **kwargs):
         r"""Build ``num_layers`` layers of one class, like PyTorch's ``nn.RNN(..., num_layers=L)``.
 
         Layer 0 is ``cell_class(input_size, hidden_size, rng=rng, **kwargs)``; the
         others read ``hidden_size`` features (``2 * hidden_size`` when
         ``bidirectional``). All weights are drawn from ``rng``, layer by layer,
-        and the same ``rng`` draws the dropout masks.
+        and the dropout masks from ``dropout_rng`` (by default the same ``rng``).
+        A comparison of models with and without dropout passes a separate
+        ``dropout_rng``, so that drawing masks does not change what ``rng``
+        draws for anything else.
 
         Parameters
         ----------
@@ -154,6 +157,8 @@ class Stacked(Module):
             Make every layer a concat-merged :class:`~rnncourse.models.bidirectional.Bidirectional`
             of two ``cell_class`` layers (outputs of size 2H), as
             ``nn.RNN(..., bidirectional=True)`` does.
+        dropout_rng : numpy.random.Generator, optional
+            Draws the dropout masks; by default ``rng``.
         **kwargs
             Passed to every ``cell_class`` call, e.g. ``nonlinearity="relu"``,
             ``dtype=np.float32``.
@@ -183,7 +188,9 @@ class Stacked(Module):
             else:
                 layers.append(cell_class(size, hidden_size, rng=rng, **kwargs))
                 size = hidden_size
-        return cls(layers, dropout=dropout, rng=rng)
+        if dropout_rng is not None:
+            check_rng("dropout_rng", dropout_rng)
+        return cls(layers, dropout=dropout, rng=rng if dropout_rng is None else dropout_rng)
 
     def initial_state(self, batch_size: int) -> list:
         """The list of each layer's ``initial_state(batch_size)`` (``None`` for a layer without one)."""

@@ -33,7 +33,7 @@ DIAGRAM_COLORS = {
 
 #: Colour of arrows that do not cross time (input to hidden, hidden to output).
 _ARROW = "#333333"
-#: Inches per unit of the diagrams' data coordinates: every diagram has the same scale.
+#: Inches per unit of the diagrams' data coordinates; every diagram has the same scale.
 _UNIT = 0.6
 #: Largest number of drawn time steps (more would not be legible at book width).
 MAX_STEPS = 12
