@@ -126,3 +126,51 @@ def test_grades_csv_lists_every_submission(graded_course):
     seen = {(r["assignment"], r["student_id"]) for r in rows}
     for a in ASSIGNMENTS:
         assert (a, "solver") in seen and (a, "blank") in seen
+
+
+@pytest.fixture(scope="module")
+def feedback_in_browser(graded_course):
+    """One feedback page with a mistake per assignment, opened in headless Chromium: {assignment: (findings, student)}."""
+    from support import browser_check
+
+    chromium = browser_check.require_chromium()
+    pages, students = [], {}
+    for a in ASSIGNMENTS:
+        student = next((m.name for m in mistakes_of(a)), "blank")
+        students[a] = student
+        pages.append(f"{student}/{a}/{a}.html")
+    results = browser_check.check_pages(chromium, graded_course / "feedback", pages, want_text=True)
+    return {a: (r, students[a]) for a, r in zip(ASSIGNMENTS, results)}
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_feedback_renders_offline_with_every_part_in_a_browser(graded_course, feedback_in_browser, assignment):
+    """The feedback page in a real browser: MathJax from the page itself typesets every formula,
+    nothing is loaded from another site, and each graded part shows its score and its message."""
+    r, student = feedback_in_browser[assignment]
+    page = graded_course / "feedback" / student / assignment / f"{assignment}.html"
+    assert r["errors"] == [], r["errors"]
+    assert (r.get("mathjax_version") or "").startswith("3."), f"MathJax 3 did not run: {r.get('mathjax_version')}"
+    assert r["external_resources"] == [], f"loads from other sites: {r['external_resources']}"
+    assert r["mjx_containers"] > 0, "no formula was typeset"
+    assert not r["merrors"] and not r["raw_tex_in_text"] and not r["dollar_math_in_text"], \
+        (r["merrors"], r["raw_tex_in_text"], r["dollar_math_in_text"])
+    source = json.loads((graded_course / "source" / assignment / f"{assignment}.ipynb").read_text())
+    n_formulas = sum(len(re.findall(r"\$\$.+?\$\$|\$[^$\n]+\$", "".join(c["source"]), re.S))
+                     for c in source["cells"] if c["cell_type"] == "markdown")
+    assert r["mjx_containers"] >= n_formulas, f"{r['mjx_containers']} typeset of {n_formulas} formulas"
+    got, maximum = scores(graded_course, assignment, student)
+    summary = r["text"].split("Part\tScore\tMessage", 1)
+    assert len(summary) == 2, "the feedback has no table of parts"
+    table = summary[1]
+    for grade_id, points in maximum.items():
+        assert f"{got[grade_id]:g} / {points:g}" in table, f"{grade_id}: score {got[grade_id]:g} / {points:g} missing"
+    assert sum(got.values()) < sum(maximum.values()), f"{student} lost no points: nothing to explain"
+    for mistake in mistakes_of(assignment):
+        if mistake.name == student:
+            assert mistake.message in table, f"the message of {student} is not in the table of parts"
+    assert "passed" in table or sum(got.values()) == 0
+    for leak in ("HIDDEN TESTS", "hidden_tests", "graders", "seed="):
+        assert leak not in r["text"], f"the feedback shows {leak!r}"
+    html_text = page.read_text()
+    assert "cdnjs" not in html_text and "<script src=" not in html_text

@@ -11,7 +11,7 @@ from rnncourse.datasets import (CAPTION_COLOURS, MUSIC_SCALE, CharVocab, WordVoc
                                 copy_task, encode_translation_pairs, handwriting_toy, image_features,
                                 make_windows, music_toy, noisy_periodic_series, number_to_words,
                                 number_translation_pairs, number_vocabularies, one_hot, pad_sequences,
-                                price_like_series, rising_or_falling, sentiment_sentences, sine_next_value,
+                                price_like_series, review_sentences, rising_or_falling, sentiment_sentences, sine_next_value,
                                 speech_toy, tiny_corpus, train_test_split_series)
 from rnncourse.datasets.text import NEGATIVE_WORDS, POSITIVE_WORDS
 
@@ -32,6 +32,7 @@ GENERATORS = {
     "copy_task": lambda rng: copy_task(8, 5, 4, 3, rng=rng),
     "char_lm_batches": lambda rng: char_lm_batches(np.arange(500) % 7, 10, 4, rng=rng),
     "sentiment_sentences": lambda rng: sentiment_sentences(20, rng=rng),
+    "review_sentences": lambda rng: review_sentences(20, rng=rng),
     "number_translation_pairs": lambda rng: number_translation_pairs(20, rng=rng),
     "speech_toy": lambda rng: speech_toy(6, rng=rng),
     "handwriting_toy": lambda rng: handwriting_toy(6, rng=rng),
@@ -270,6 +271,24 @@ def test_sentiment_labels_follow_the_rule_and_need_word_order():
     for s, lab in zip(sents, labels):
         bags.setdefault(tuple(sorted(s)), set()).add(int(lab))
     assert any(len(v) == 2 for v in bags.values())
+
+
+def test_review_labels_follow_the_last_clause():
+    """The last clause decides; the clauses before it are independent of the label."""
+    sents, labels = review_sentences(3000, rng=gen(2))
+    assert len(sents) == 3000 and labels.shape == (3000,) and labels.dtype == np.int64
+    clauses = []
+    for s in sents:
+        text = " ".join(s)
+        for link in (" and then ", " and later ", " and after that ", " and on sunday ", " and the next day "):
+            text = text.replace(link, " and ")
+        parts = [p.split() for p in text.split(" and ")]
+        assert 3 <= len(parts) <= 5, text
+        clauses.append([_rule_label(p) for p in parts])
+    assert [c[-1] for c in clauses] == list(labels)
+    first = np.array([c[0] for c in clauses])
+    assert abs(np.mean(first == labels) - 0.5) < 0.05, "the first clause says nothing about the label"
+    assert 0.4 < labels.mean() < 0.6
 
 
 def test_word_vocab_and_padding():

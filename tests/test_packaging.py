@@ -158,3 +158,12 @@ def test_plain_nbgrader_commands_grade_in_the_course_directory(tmp_path):
     assert f"Score: {total:.1f} / {total:.1f}" in feedback
     for leak in ("HIDDEN TESTS", "graders", "hidden_tests."):
         assert leak not in feedback, leak
+
+
+def test_readme_names_the_wheel_students_install():
+    """The README's commands for students name the wheel the book publishes for this version."""
+    from rnncourse.environment import wheel_name
+
+    readme = (ROOT / "README.md").read_text()
+    named = set(re.findall(r"rnncourse-[\w.]+-py3-none-any\.whl", readme))
+    assert named == {wheel_name()}, f"README names {sorted(named)}, the book publishes {wheel_name()}"

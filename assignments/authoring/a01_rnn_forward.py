@@ -38,10 +38,11 @@ from rnncourse.grading import a01_rnn_forward as checks
 # %% [markdown]
 # ## 1. The activation (2 points)
 #
-# Write `tanh(a)` for an array of any shape using `np.exp` (not `np.tanh`):
+# Write `tanh(a)` for an array of any shape using `np.exp`:
 # $\tanh(a) = \frac{e^{a} - e^{-a}}{e^{a} + e^{-a}}$. It must stay finite for very
 # large $|a|$: `np.exp(800.0)` overflows, so rewrite the formula so that `exp` only
-# ever sees numbers $\le 0$.
+# ever sees numbers $\le 0$. The point is the formula: an answer that calls `np.tanh`
+# (or `np.sinh` and `np.cosh`, or `math.tanh`) earns no points for this part.
 
 # %% nbgrader={"grade": false, "grade_id": "tanh_answer", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def tanh(a):

@@ -323,16 +323,17 @@ hidden_tests.hidden_generate(generate, seed=57)
 # model on the encoded text `train_ids` (an int array) and returns it:
 #
 # - the model: `Sequential(LSTM(V, H, rng=rng), Output(H, V, rng=rng))` with
-#   `H = 64` (imports below), and `Adam(model, lr=1e-2)`;
+#   `H = 64` (imports below), and `Adam(model, lr=2e-2)`;
 # - every epoch: cut the text with your `make_lm_pairs` into chunks of 32 characters
 #   (starting at a random offset `rng.integers(32)`, so that the chunk boundaries
 #   move), shuffle the chunks with `rng.permutation`, and run your `train_step` on
-#   batches of 16 chunks (one-hot inputs `np.eye(V)[x]`, targets `y`);
-# - draw everything random from `rng`. About 8 epochs are enough.
+#   batches of 8 chunks (one-hot inputs `np.eye(V)[x]`, targets `y`);
+# - 20 epochs (the story is short: an epoch is only about 14 updates, and the model
+#   needs a few hundred to spell whole words); draw everything random from `rng`.
 #
-# It must finish within 15 seconds. The test trains it on 90% of the story and
-# measures the cross-entropy on the other 10%, read in one pass: it must be at least
-# 0.1 nats per character below the *unigram* baseline, which predicts every
+# It must finish within 30 seconds (it takes a few). The test trains it on 90% of the
+# story and measures the cross-entropy on the other 10%, read in one pass: it must be
+# at least 0.8 nats per character below the *unigram* baseline, which predicts every
 # character from its frequency alone and ignores the context.
 
 # %% nbgrader={"grade": false, "grade_id": "train_answer", "locked": false, "schema_version": 3, "solution": true, "task": false}
@@ -345,11 +346,11 @@ from rnncourse.layers.output import Output
 def train_char_lm(train_ids, vocab_size, *, rng):
     """Train an LSTM character model on train_ids (L,) with your train_step; return the model."""
     ### BEGIN SOLUTION
-    V, H, T, B = vocab_size, 64, 32, 16
+    V, H, T, B = vocab_size, 64, 32, 8
     model = Sequential(LSTM(V, H, rng=rng), Output(H, V, rng=rng))
-    optimizer = Adam(model, lr=1e-2)
+    optimizer = Adam(model, lr=2e-2)
     eye = np.eye(V)
-    for epoch in range(8):
+    for epoch in range(20):
         x, y = make_lm_pairs(train_ids[int(rng.integers(T)):], T)
         order = rng.permutation(len(x))
         for i in range(0, len(order) - B + 1, B):
@@ -360,8 +361,8 @@ def train_char_lm(train_ids, vocab_size, *, rng):
 
 # %% [markdown]
 # Your model, trained on the first 90% of the story, writes after the prime
-# *The keeper* at two temperatures (this cell is not graded; it takes a few
-# seconds):
+# *The keeper* at two temperatures, and counts how many of the words it wrote occur
+# in the story (this cell is not graded; it takes a few seconds):
 
 # %% nbgrader={"grade": false, "grade_id": "samples", "locked": true, "schema_version": 3, "solution": false, "task": false}
 from rnncourse.datasets import tiny_corpus
@@ -370,11 +371,15 @@ story = tiny_corpus()
 story_vocab = build_vocab(story)
 story_ids = encode(story, story_vocab)
 lm = train_char_lm(story_ids[:int(0.9 * len(story_ids))], len(story_vocab), rng=np.random.default_rng(0))
+story_words = set(story.split())
 for temperature in (0.5, 1.0):
     new_ids = generate(lm, encode("The keeper", story_vocab), 200, len(story_vocab), temperature,
                        np.random.default_rng(1))
-    print(f"--- temperature {temperature} ---")
-    print("The keeper" + decode(new_ids, story_vocab))
+    sample = "The keeper" + decode(new_ids, story_vocab)
+    words = sample.split()[2:-1]                     # the prime and a last word that may be cut off
+    print(f"--- temperature {temperature}: {sum(w in story_words for w in words)} of {len(words)} "
+          "words occur in the story ---")
+    print(sample)
 
 # %% nbgrader={"grade": true, "grade_id": "train_test", "locked": true, "points": 3, "schema_version": 3, "solution": false, "task": false}
 checks.visible_char_lm(train_char_lm)
@@ -384,8 +389,10 @@ hidden_tests.hidden_char_lm(train_char_lm, seed=58)
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# Compare the two samples: at $\tau = 0.5$ the model repeats its favourite words; at
-# $\tau = 1$ it invents more, and misspells more.
+# Compare the two samples: at $\tau = 0.5$ the model keeps to the words it knows best
+# and repeats its favourites; at $\tau = 1$ it invents more, and misspells more. (With
+# far fewer updates, a few dozen, even $\tau = 0.5$ gives mostly "the the the": the
+# model has learnt the most frequent word and little else.)
 #
 # ## 5. Concept check (2 points)
 #

@@ -16,7 +16,7 @@ from importlib import resources
 import numpy as np
 
 from ..core.checks import as_int_array, check_float_dtype, check_positive_int, check_rng, check_sequence
-from ._validate import check_int, check_real
+from ._validate import check_int, check_int_range, check_real
 
 # ---------------------------------------------------------------------------
 # ids and vectors
@@ -452,6 +452,63 @@ def sentiment_sentences(n, *, rng, p_negation=0.4, p_contrast=0.3):
                 _sentiment_clause(rng, p_negation, label)
         else:
             toks = _sentiment_clause(rng, p_negation, label)
+        sentences.append(toks)
+        labels[i] = int(label)
+    return sentences, labels
+
+
+#: Neutral phrases that may follow "and" between the clauses of a review.
+_REVIEW_LINKS = ((), (), ("then",), ("later",), ("after", "that"), ("on", "sunday"), ("the", "next", "day"))
+
+
+def review_sentences(n, *, rng, clauses=(3, 5), p_negation=0.4):
+    r"""Reviews of several clauses joined by *and*, whose **last** clause decides the label.
+
+    Each clause is one of those of :func:`sentiment_sentences` (one opinion word, negated
+    with probability ``p_negation``) and has its own, independent polarity; a neutral
+    phrase (*then*, *after that*, ...) may follow each *and*:
+
+    - ``the food was good and then i did not like the staff and it was a really dull film``
+      (negative: the last clause decides)
+
+    **Label rule.** The polarity of the last clause, as in :func:`sentiment_sentences`
+    (*not bad* is positive). The clauses before it are as likely to agree with it as not,
+    and nothing before the end of the review says which clause is the last one: a model
+    that reads left to right only knows at the last word which of the clauses it has read
+    decides, while one that also reads right to left has read the deciding clause at every
+    position. It stands in for reviews whose verdict comes at the end.
+
+    Parameters
+    ----------
+    n : int
+        N, the number of reviews.
+    rng : numpy.random.Generator
+    clauses : (int, int)
+        The fewest and the most clauses of a review (both included), at least 1.
+    p_negation : float
+        Probability that a clause is negated, in [0, 1].
+
+    Returns
+    -------
+    sentences : list of N lists of str
+        Lower-case tokens.
+    labels : ndarray, shape (N,), int64
+        1 positive, 0 negative.
+
+    Book page: ``book/assignments``.
+    """
+    N = check_positive_int("n", n)
+    check_rng("rng", rng)
+    low, high = check_int_range("clauses", clauses, 1)
+    p_negation = check_real("p_negation", p_negation, 0.0, 1.0)
+    sentences, labels = [], np.empty(N, dtype=np.int64)
+    for i in range(N):
+        toks, label = [], False
+        for k in range(int(rng.integers(low, high + 1))):
+            if k:
+                toks += ["and", *_REVIEW_LINKS[rng.integers(len(_REVIEW_LINKS))]]
+            label = bool(rng.random() < 0.5)
+            toks += _sentiment_clause(rng, p_negation, label)
         sentences.append(toks)
         labels[i] = int(label)
     return sentences, labels

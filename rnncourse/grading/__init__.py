@@ -8,7 +8,8 @@ the released notebooks call, one line per test cell, and the public helpers they
 are built from; :mod:`~rnncourse.grading.chained`,
 :mod:`~rnncourse.grading.bptt_reference` and
 :mod:`~rnncourse.grading.char_lm_reference` hold what assignments 2 and 5 share
-between their checks. The *hidden* tests and the nbgrader plugins are not part of
+between their checks, :mod:`~rnncourse.grading.decoding_reference` and
+:mod:`~rnncourse.grading.scripted_decoders` what assignment 7's decoding checks share. The *hidden* tests and the nbgrader plugins are not part of
 this package (every student installs it): they live with the course directory, in
 ``assignments/graders/``, and import the helpers here. Nothing here imports nbgrader.
 The helpers here do the work:
@@ -17,7 +18,8 @@ The helpers here do the work:
   turns any exception into a message the student understands, and refuses
   answers that call ``rnncourse``'s own implementation of the function they
   must write (detected with a profiling hook, so renaming the import does not
-  hide it).
+  hide it), and, where a part asks for a formula, answers that call the numpy
+  function it defines (``np.tanh`` for a tanh written with ``np.exp``).
 * :func:`check_array` compares an answer with the reference value computed by
   ``rnncourse`` at grading time. It first checks the type (exactly
   ``numpy.ndarray``: an object that claims to equal everything is refused),
@@ -32,8 +34,10 @@ The helpers here do the work:
 from __future__ import annotations
 
 import builtins
+import cmath
 import hashlib
 import io
+import math
 import sys
 import time
 import warnings
@@ -74,13 +78,18 @@ def _copy_arg(a):
 
 
 @contextmanager
-def _watch_calls(files):
-    """Record calls into functions defined in ``files`` while the block runs."""
+def _watch_calls(files, builtin_functions=()):
+    """Record calls into functions defined in ``files``, and of the C functions ``builtin_functions``
+    (``{function: label}``), while the block runs."""
     hits = []
 
     def profiler(frame, event, arg):
         if event == "call" and frame.f_code.co_filename in files:
             hits.append(frame.f_code.co_name)
+        elif event == "c_call" and builtin_functions and _type(arg) is _builtin_type:
+            label = builtin_functions.get(arg)
+            if label is not None:
+                hits.append(label)
 
     previous = _getprofile()
     _setprofile(profiler)
@@ -88,6 +97,85 @@ def _watch_calls(files):
         yield hits
     finally:
         _setprofile(previous)
+
+
+_builtin_type = _type(math.tanh)
+
+
+def _forbidden_math(names):
+    """``{function: label}`` of the functions ``math.<name>`` and ``cmath.<name>`` that exist."""
+    found = {}
+    for n in names:
+        for module in (math, cmath):
+            f = getattr(module, n, None)
+            if _type(f) is _builtin_type:
+                found[f] = f"{module.__name__}.{n}"
+    return found
+
+
+@contextmanager
+def _numpy_spies(names, fn, hits):
+    """While the block runs, ``numpy.<name>`` for each of ``names`` records a call in ``hits``.
+
+    A numpy ufunc such as ``np.tanh`` is not a Python function and does not show in a profiling
+    hook, so it is replaced by a recording wrapper: in the numpy module (``np.tanh(a)`` looks it
+    up there when it runs) and wherever the answer holds it under another name (its globals,
+    ``from numpy import tanh`` in the notebook; its closure; its default arguments).
+    """
+    if not names:
+        yield
+        return
+    originals = {n: getattr(_np, n) for n in names}
+    labels = {id(f): f"np.{n}" for n, f in originals.items()}
+
+    def spy(f, label):
+        def recorded(*args, **kwargs):
+            hits.append(label)
+            return f(*args, **kwargs)
+        return recorded
+
+    spies = {id(f): spy(f, labels[id(f)]) for f in originals.values()}
+    undo = []
+
+    def swap_in(mapping):
+        for key, value in list(mapping.items()):
+            if id(value) in spies:
+                mapping[key] = spies[id(value)]
+                undo.append((mapping, key, value))
+
+    if any(fn is f for f in originals.values()):
+        hits.append(labels[id(fn)])
+    for n, f in originals.items():
+        setattr(_np, n, spies[id(f)])
+    target = getattr(fn, "__func__", fn)
+    cells = getattr(target, "__closure__", None) or ()
+    cell_undo = []
+    try:
+        if _isinstance(getattr(target, "__globals__", None), dict):
+            swap_in(target.__globals__)
+        if _isinstance(getattr(target, "__kwdefaults__", None), dict):
+            swap_in(target.__kwdefaults__)
+        defaults = getattr(target, "__defaults__", None)
+        if defaults and any(id(d) in spies for d in defaults):
+            target.__defaults__ = tuple(spies.get(id(d), d) for d in defaults)
+            cell_undo.append(lambda: setattr(target, "__defaults__", defaults))
+        for cell in cells:
+            try:
+                value = cell.cell_contents
+            except ValueError:                    # an empty cell
+                continue
+            if id(value) in spies:
+                cell.cell_contents = spies[id(value)]
+                cell_undo.append(lambda cell=cell, value=value: setattr(cell, "cell_contents", value))
+        yield
+    finally:
+        for n, f in originals.items():
+            setattr(_np, n, f)
+        for mapping, key, value in undo:
+            if mapping.get(key) is spies[id(value)]:
+                mapping[key] = value
+        for restore in cell_undo:
+            restore()
 
 
 def reference_files(module_name: str) -> set:
@@ -98,7 +186,7 @@ def reference_files(module_name: str) -> set:
     return {str(path.with_suffix(".py"))}
 
 
-def call_student(name, fn, *args, forbidden=(), **kwargs):
+def call_student(name, fn, *args, forbidden=(), forbidden_numpy=(), **kwargs):
     """Call the student's ``fn`` on copies of the arguments.
 
     Parameters
@@ -114,6 +202,9 @@ def call_student(name, fn, *args, forbidden=(), **kwargs):
     forbidden : sequence of str
         ``rnncourse`` module or subpackage names (e.g. ``("cells.rnn",)``) whose functions the answer
         must not call: the point of the exercise is to write them.
+    forbidden_numpy : sequence of str
+        Names of numpy functions (e.g. ``("tanh",)``) the answer must not call, because the part asks
+        for the formula they compute; the functions of the same name in ``math`` and ``cmath`` too.
 
     Returns
     -------
@@ -122,7 +213,8 @@ def call_student(name, fn, *args, forbidden=(), **kwargs):
     Raises
     ------
     GradingError
-        ``fn`` is not callable, raised an exception, or called a forbidden function.
+        ``fn`` is not callable, raised an exception, or called a forbidden function (rnncourse's
+        own, or a forbidden numpy function).
 
     Book page: ``book/instructors``.
     """
@@ -132,10 +224,13 @@ def call_student(name, fn, *args, forbidden=(), **kwargs):
     files = set().union(*(reference_files(m) for m in forbidden))
     args = [_copy_arg(a) for a in args]
     kwargs = {k: _copy_arg(v) for k, v in kwargs.items()}
+    numpy_hits = []
     try:
         # warnings and stderr output of a correct answer must not cost points (nbgrader gives 0 to a
         # grade cell that writes to stderr), so they are swallowed here
-        with warnings.catch_warnings(), redirect_stderr(io.StringIO()), _watch_calls(files) as hits:
+        with warnings.catch_warnings(), redirect_stderr(io.StringIO()), \
+                _watch_calls(files, _forbidden_math(forbidden_numpy)) as hits, \
+                _numpy_spies(forbidden_numpy, fn, numpy_hits):
             warnings.simplefilter("ignore")
             out = fn(*args, **kwargs)
     except GradingError:
@@ -144,6 +239,12 @@ def call_student(name, fn, *args, forbidden=(), **kwargs):
         raise GradingError(f"{name} is not implemented yet (it raises NotImplementedError)") from None
     except Exception as err:                       # the student's own error, shown as it is
         raise GradingError(f"{name} raised {_type(err).__name__}: {err}") from None
+    called = numpy_hits + [h for h in hits if h.startswith(("math.", "cmath."))]
+    hits = [h for h in hits if not h.startswith(("math.", "cmath."))]
+    if called:
+        raise GradingError(f"{name} calls {called[0]}; this part asks you to compute {name} yourself from "
+                           f"simpler numpy functions (see its instructions), so an answer that calls {called[0]} "
+                           "earns no points")
     if hits:
         raise GradingError(f"{name} calls rnncourse's own {hits[0]}; write the computation yourself "
                            "(using rnncourse's reference implementation earns no points here)")

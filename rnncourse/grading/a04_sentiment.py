@@ -8,7 +8,8 @@ The student writes, in numpy, the three pieces that
 :class:`rnncourse.models.bidirectional.Bidirectional`, :class:`rnncourse.models.stacked.Stacked`
 and :class:`rnncourse.models.classifier.SequenceClassifier` put together (both directions
 merged, masked mean pooling, layers stacked), then trains a sentiment classifier
-from ``rnncourse``'s layers and compares it with a forward-only one.
+from ``rnncourse``'s layers on reviews whose last clause decides
+(:func:`rnncourse.datasets.text.review_sentences`) and compares it with a forward-only one.
 
 ``visible_*`` functions are the tests students see: small, and each failure
 names the term or the step that is wrong. The hidden tests, which draw fresh
@@ -25,7 +26,7 @@ import time
 import numpy as np
 
 from ..models.bidirectional import Bidirectional as _Bidirectional
-from ..datasets.text import sentiment_sentences as _sentiment_sentences
+from ..datasets.text import review_sentences as _review_sentences
 from ..core.module import Module as _Module
 from ..cells.rnn import RNN as _RNN
 from . import GradingError, call_student, check_array, diagnose, elapsed, values_match
@@ -35,12 +36,15 @@ FORBIDDEN = ("models.bidirectional", "models.stacked", "models.classifier", "app
 #: Part 4 may use every layer of rnncourse, but not the finished application.
 FORBIDDEN_TRAINING = ("applications",)
 
-#: Held-out accuracy the bidirectional classifier must reach (the reference, Elman RNNs, reaches 0.99-1.0).
-BIDIRECTIONAL_ACCURACY = 0.90
-#: Held-out accuracy the forward-only classifier must reach (the reference, an Elman RNN with mean pooling, reaches 0.88-0.98).
-FORWARD_ONLY_ACCURACY = 0.75
-#: Seconds one call of ``train_sentiment`` may take on 2000 sentences (the reference needs 1-3 s).
-TIME_LIMIT = 15.0
+#: Held-out accuracy the bidirectional classifier must reach (the reference, two GRUs with mean pooling,
+#: reached 0.996-1.000 over ten seeds of data and training).
+BIDIRECTIONAL_ACCURACY = 0.95
+#: Held-out accuracy the forward-only classifier must reach, to show it learnt something (guessing
+#: gives 0.5); the reference, one GRU with mean pooling, reached 0.656-0.868 (mean 0.742) on the same seeds.
+FORWARD_ONLY_ACCURACY = 0.60
+#: Seconds one call of ``train_sentiment`` may take on 2000 reviews (the reference needs 1-4 s on an idle
+#: machine, up to 15 s on a busy one).
+TIME_LIMIT = 30.0
 N_TRAIN, N_TEST = 2000, 500
 
 
@@ -279,8 +283,8 @@ def _contains(module, cls):
 
 def _train_and_score(train_sentiment, data_seed, train_seed, *, bidirectional):
     rng = np.random.default_rng(data_seed)
-    sentences, labels = _sentiment_sentences(N_TRAIN, rng=rng)
-    test_sentences, test_labels = _sentiment_sentences(N_TEST, rng=rng)
+    sentences, labels = _review_sentences(N_TRAIN, rng=rng)
+    test_sentences, test_labels = _review_sentences(N_TEST, rng=rng)
     start, cpu_start = time.perf_counter(), time.process_time()
     got = call_student("train_sentiment", train_sentiment, sentences, labels, bidirectional=bidirectional,
                        rng=np.random.default_rng(train_seed), forbidden=FORBIDDEN_TRAINING)
@@ -326,11 +330,11 @@ def check_sentiment(train_sentiment, data_seed, train_seed, *, bidirectional, sh
     if accuracy < need:
         raise GradingError(f"train_sentiment ({kind}): the held-out accuracy "
                            + (f"{accuracy:.3f} " if show else "") + f"is below {need:.2f}; train longer or "
-                           "check the model (padding id 0, mean pooling, a Dense head with 2 outputs)")
+                           "check the model (GRU layers, padding id 0, mean pooling, a Dense head with 2 outputs)")
 
 
 def visible_sentiment(train_sentiment, *, bidirectional):
-    """Train on 2000 generated sentences, score on 500 others; print the accuracy and the time.
+    """Train on 2000 generated reviews, score on 500 others; print the accuracy and the time.
 
     Book page: ``book/applications/sentiment``.
     """

@@ -48,10 +48,11 @@ FORBIDDEN = ("models.language_model", "core.train", "core.bptt", "core.clipping"
              "grading.a05_char_lm", "grading.char_lm_reference")
 #: Part 1 writes the vocabulary and the pairs, which ``datasets.text`` has.
 FORBIDDEN_TEXT = FORBIDDEN + ("datasets.text",)
-#: Seconds ``train_char_lm`` may take (the reference needs 1.5-3.5 s).
-TIME_LIMIT = 15.0
-#: Held-out cross-entropy must be this many nats below the unigram baseline (the reference is 0.5-0.6 below).
-MARGIN = 0.1
+#: Seconds ``train_char_lm`` may take (the reference, 20 epochs of batches of 8 chunks, needs 3-7 s).
+TIME_LIMIT = 30.0
+#: Held-out cross-entropy must be this many nats below the unigram baseline (the reference is 1.1-1.2 below;
+#: the 8 epochs of 16 chunks prescribed before, which sampled mostly "the the the", were 0.6 below).
+MARGIN = 0.8
 
 
 # -- small checks ---------------------------------------------------------------------------------

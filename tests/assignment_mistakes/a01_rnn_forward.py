@@ -35,6 +35,16 @@ def rnn_forward(x, h0, W_xh, W_hh, b_h):
 def tanh(a):
     return (np.exp(a) - np.exp(-a)) / (np.exp(a) + np.exp(-a))
 ''', "tanh_test", "exp(800) overflows"),
+    Mistake("a01-calls-np-tanh", "tanh_answer", '''
+def tanh(a):
+    return np.tanh(a)
+''', "tanh_test", "tanh calls np.tanh; this part asks you to compute tanh yourself"),
+    Mistake("a01-np-tanh-under-another-name", "tanh_answer", '''
+from numpy import tanh as hyperbolic_tangent
+
+def tanh(a):
+    return hyperbolic_tangent(np.asarray(a, dtype=float))
+''', "tanh_test", "calls np.tanh"),
     Mistake("a01-seed-h2", "example_answer", '''
 h1 = np.array([0.537, 0.462])
 h2 = np.array([0.515, 0.942])
