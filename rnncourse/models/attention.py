@@ -36,7 +36,7 @@ from ..core.checks import as_float_array, as_int_array, check_cache, check_int, 
 from ..core.module import Module
 from ..layers.embedding import Embedding
 from ..layers.output import Output
-from .seq2seq import beam_search, evaluating, greedy_search
+from .seq2seq import Decoding
 
 
 class AttentionCache(NamedTuple):
@@ -140,7 +140,7 @@ class _Step(NamedTuple):
     gru: tuple
 
 
-class AttentionSeq2Seq(Module):
+class AttentionSeq2Seq(Decoding, Module):
     r"""Encoder-decoder with additive attention; a GRU decoder run step by step.
 
     Parameters
@@ -286,17 +286,3 @@ class AttentionSeq2Seq(Module):
             return logits[:, 0], (h, alpha)
 
         return step, (h0, None)
-
-    def greedy_decode(self, src_ids, *, bos_id, eos_id, max_len):
-        """Decode every source greedily; returns N lists of ids (without ``<eos>``). See :func:`~rnncourse.models.seq2seq.greedy_search`."""
-        with evaluating(self):
-            step, state = self._decoder(src_ids)
-            return greedy_search(step, state, len(src_ids), bos_id=bos_id, eos_id=eos_id, max_len=max_len)
-
-    def beam_decode(self, src_ids, *, bos_id, eos_id, max_len, beam_width=4):
-        """Decode every source with beam search; returns N lists of ids. See :func:`~rnncourse.models.seq2seq.beam_search`."""
-        with evaluating(self):
-            step, state = self._decoder(src_ids)
-            return beam_search(step, state, len(src_ids), bos_id=bos_id, eos_id=eos_id, max_len=max_len,
-                               beam_width=beam_width)
-

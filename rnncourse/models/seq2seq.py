@@ -26,83 +26,34 @@ from ..core.checks import check_int, check_positive_int
 from ..core.module import Module
 
 
-class Seq2Seq(Module):
-    """Encoder-decoder: source embedding -> encoder RNN -> decoder RNN (from the encoder's state) -> output.
-
-    Parameters
-    ----------
-    src_embedding : Module
-        Source token ids (N, S) -> (N, S, E).
-    encoder : Module
-        Recurrent module; its final state must fit the decoder's state.
-    tgt_embedding : Module
-        Target token ids (N, T) -> (N, T, E).
-    decoder : Module
-        Recurrent module of the same kind and hidden size as the encoder.
-    output : Module
-        Per-step output layer, decoder outputs -> logits (N, T, V_tgt).
-
-    Notes
-    -----
-    ``forward(x)`` takes ``x = (src_ids, tgt_in_ids)`` and returns
-    ``(logits (N, T, V_tgt), decoder final state)``; ``backward(dlogits)``
-    returns ``None`` (token ids have no gradient). Sources should be
-    left-padded (padding first) so that the encoder's final state follows the
-    last real token.
+# ---------------------------------------------------------------------------
+# decoding, for any model that can take one step
+# ---------------------------------------------------------------------------
+class evaluating:
+    """``with evaluating(model):`` the model in evaluation mode inside the block, in its previous mode after.
 
     Book page: ``book/applications/translation``.
     """
 
-    def __init__(self, src_embedding, encoder, tgt_embedding, decoder, output):
-        super().__init__()
-        for name, m in [("src_embedding", src_embedding), ("encoder", encoder),
-                        ("tgt_embedding", tgt_embedding), ("decoder", decoder), ("output", output)]:
-            self.add_child(name, m)
-        self.src_embedding, self.encoder = src_embedding, encoder
-        self.tgt_embedding, self.decoder, self.output = tgt_embedding, decoder, output
+    def __init__(self, model):
+        self.model, self.was_training = model, model.training
 
-    def encode(self, src_ids):
-        """Encoder final state for source ids (N, S)."""
-        e, _ = self.src_embedding.forward(src_ids)
-        _, s = self.encoder.forward(e)
-        return s
+    def __enter__(self):
+        self.model.eval()
+        return self.model
 
-    def forward(self, x, state=None):
-        if not isinstance(x, (tuple, list)) or len(x) != 2:
-            raise TypeError("x must be a pair (src_ids (N, S), tgt_in_ids (N, T)) of integer arrays")
-        src, tgt_in = x
-        e, _ = self.src_embedding.forward(src)
-        enc_out, s = self.encoder.forward(e)
-        if np.asarray(tgt_in).shape[0] != np.asarray(src).shape[0]:
-            raise ValueError(f"src_ids and tgt_in_ids must have the same batch size N, got "
-                             f"{np.asarray(src).shape[0]} and {np.asarray(tgt_in).shape[0]}")
-        d, _ = self.tgt_embedding.forward(tgt_in)
-        h, final = self.decoder.forward(d, s)
-        logits, _ = self.output.forward(h)
-        self._cache = enc_out.shape
-        return logits, final
+    def __exit__(self, *exc):
+        self.model.train(self.was_training)
 
-    def backward(self, d_outputs, d_final_state=None):
-        enc_out_shape = self._require_cache()
-        dh = self.output.backward(d_outputs)
-        dd = self.decoder.backward(dh, d_final_state)
-        self.tgt_embedding.backward(dd)
-        # the decoder's initial state was the encoder's final state: its gradient flows back
-        de = self.encoder.backward(np.zeros(enc_out_shape, dtype=dh.dtype), self.decoder.d_state)
-        self.src_embedding.backward(de)
-        self.d_state = None
-        return None
 
-    def _decoder(self, src_ids):
-        state = self.encode(src_ids)
+class Decoding:
+    """Greedy and beam decoding for an encoder-decoder that defines ``_decoder(src_ids) -> (step, state)``.
 
-        def step(prev_ids, state, rows):
-            d, _ = self.tgt_embedding.forward(prev_ids[:, None])
-            h, state = self.decoder.forward(d, state)
-            logits, _ = self.output.forward(h)
-            return logits[:, -1], state
+    ``step(prev_ids, state, rows) -> (logits, state)`` is one decoder step, as
+    :func:`greedy_search` and :func:`beam_search` take it.
 
-        return step, state
+    Book page: ``book/applications/translation``.
+    """
 
     def greedy_decode(self, src_ids, *, bos_id, eos_id, max_len):
         """Decode every source greedily (most likely token at each step).
@@ -134,26 +85,6 @@ class Seq2Seq(Module):
             step, state = self._decoder(src_ids)
             return beam_search(step, state, len(src_ids), bos_id=bos_id, eos_id=eos_id, max_len=max_len,
                                beam_width=beam_width)
-
-
-# ---------------------------------------------------------------------------
-# decoding, for any model that can take one step
-# ---------------------------------------------------------------------------
-class evaluating:
-    """``with evaluating(model):`` the model in evaluation mode inside the block, in its previous mode after.
-
-    Book page: ``book/applications/translation``.
-    """
-
-    def __init__(self, model):
-        self.model, self.was_training = model, model.training
-
-    def __enter__(self):
-        self.model.eval()
-        return self.model
-
-    def __exit__(self, *exc):
-        self.model.train(self.was_training)
 
 
 def _take(state, rows):
@@ -287,3 +218,85 @@ def beam_search(step, state, N, *, bos_id, eos_id, max_len, beam_width=4, length
             b = int(np.argmax(scores[n]))
             finish(n, prefixes[n * B + b].tolist(), scores[n, b])
     return [max(f, key=lambda h: h[0])[2] for f in finished]
+
+
+# ---------------------------------------------------------------------------
+# the plain encoder-decoder
+# ---------------------------------------------------------------------------
+class Seq2Seq(Decoding, Module):
+    """Encoder-decoder: source embedding -> encoder RNN -> decoder RNN (from the encoder's state) -> output.
+
+    Parameters
+    ----------
+    src_embedding : Module
+        Source token ids (N, S) -> (N, S, E).
+    encoder : Module
+        Recurrent module; its final state must fit the decoder's state.
+    tgt_embedding : Module
+        Target token ids (N, T) -> (N, T, E).
+    decoder : Module
+        Recurrent module of the same kind and hidden size as the encoder.
+    output : Module
+        Per-step output layer, decoder outputs -> logits (N, T, V_tgt).
+
+    Notes
+    -----
+    ``forward(x)`` takes ``x = (src_ids, tgt_in_ids)`` and returns
+    ``(logits (N, T, V_tgt), decoder final state)``; ``backward(dlogits)``
+    returns ``None`` (token ids have no gradient). Sources should be
+    left-padded (padding first) so that the encoder's final state follows the
+    last real token.
+
+    Book page: ``book/applications/translation``.
+    """
+
+    def __init__(self, src_embedding, encoder, tgt_embedding, decoder, output):
+        super().__init__()
+        for name, m in [("src_embedding", src_embedding), ("encoder", encoder),
+                        ("tgt_embedding", tgt_embedding), ("decoder", decoder), ("output", output)]:
+            self.add_child(name, m)
+        self.src_embedding, self.encoder = src_embedding, encoder
+        self.tgt_embedding, self.decoder, self.output = tgt_embedding, decoder, output
+
+    def encode(self, src_ids):
+        """Encoder final state for source ids (N, S)."""
+        e, _ = self.src_embedding.forward(src_ids)
+        _, s = self.encoder.forward(e)
+        return s
+
+    def forward(self, x, state=None):
+        if not isinstance(x, (tuple, list)) or len(x) != 2:
+            raise TypeError("x must be a pair (src_ids (N, S), tgt_in_ids (N, T)) of integer arrays")
+        src, tgt_in = x
+        e, _ = self.src_embedding.forward(src)
+        enc_out, s = self.encoder.forward(e)
+        if np.asarray(tgt_in).shape[0] != np.asarray(src).shape[0]:
+            raise ValueError(f"src_ids and tgt_in_ids must have the same batch size N, got "
+                             f"{np.asarray(src).shape[0]} and {np.asarray(tgt_in).shape[0]}")
+        d, _ = self.tgt_embedding.forward(tgt_in)
+        h, final = self.decoder.forward(d, s)
+        logits, _ = self.output.forward(h)
+        self._cache = enc_out.shape
+        return logits, final
+
+    def backward(self, d_outputs, d_final_state=None):
+        enc_out_shape = self._require_cache()
+        dh = self.output.backward(d_outputs)
+        dd = self.decoder.backward(dh, d_final_state)
+        self.tgt_embedding.backward(dd)
+        # the decoder's initial state was the encoder's final state: its gradient flows back
+        de = self.encoder.backward(np.zeros(enc_out_shape, dtype=dh.dtype), self.decoder.d_state)
+        self.src_embedding.backward(de)
+        self.d_state = None
+        return None
+
+    def _decoder(self, src_ids):
+        state = self.encode(src_ids)
+
+        def step(prev_ids, state, rows):
+            d, _ = self.tgt_embedding.forward(prev_ids[:, None])
+            h, state = self.decoder.forward(d, state)
+            logits, _ = self.output.forward(h)
+            return logits[:, -1], state
+
+        return step, state
