@@ -171,15 +171,49 @@ def test_music_learns_the_cadence_a_bigram_cannot_place():
 
 
 def test_bed_exit_alarm_fires_before_the_exit_and_rarely_otherwise():
-    # measured step accuracy 0.972/0.972/0.976, precision 0.955/0.963/0.965, recall 0.936/0.941/0.948,
+    # measured (steps before the sit-up) step accuracy 0.965/0.965/0.971 vs never-alarm 0.903/0.892/0.904,
+    # precision 0.843/0.867/0.869, recall 0.788/0.799/0.814 (over every step: 0.936/0.941/0.948),
     # exits alarmed before the sit-up 0.979/0.971/0.978 with a median lead of 7/7/7 steps,
     # stayers with a false alarm 0.019/0.021/0.009
     m = _trained("bed_exit").metrics
-    assert m["step_accuracy"] >= 0.93 and m["step_accuracy"] > m["majority_step_accuracy"] + 0.15
-    assert m["precision"] >= 0.85 and m["recall"] >= 0.85
+    assert m["step_accuracy"] >= 0.93 and m["step_accuracy"] > m["majority_step_accuracy"] + 0.04
+    assert m["precision"] >= 0.75 and m["recall"] >= 0.7
+    assert m["recall_all_steps"] > m["recall"] + 0.05       # counting the sitting steps flatters the model
     assert m["exits_alarmed_before_exit"] >= 0.9
     assert m["median_lead_steps"] >= 4
     assert m["false_alarm_patients"] <= 0.1
+
+
+def test_bed_exit_alarm_fires_after_hold_consecutive_alarmed_steps():
+    prob = np.array([[0.9, 0.2, 0.9, 0.9, 0.9, 0.1],      # blip, then three in a row ending at step 4
+                     [0.6, 0.6, 0.1, 0.6, 0.1, 0.6],      # never three in a row
+                     [0.1, 0.1, 0.1, 0.1, 0.1, 0.1]])
+    assert apps.alarm_fires_at(prob, 0.5, 3).tolist() == [4, -1, -1]
+    assert apps.alarm_fires_at(prob, 0.5, 1).tolist() == [0, 0, -1]      # check hold = 1: the first alarmed step
+    assert apps.alarm_fires_at(prob, 0.7, 2).tolist() == [3, -1, -1]     # check the threshold
+    with pytest.raises(ValueError, match="prob"):
+        apps.alarm_fires_at(prob * 2, 0.5, 3)
+    with pytest.raises(ValueError, match="hold"):
+        apps.alarm_fires_at(prob, 0.5, 0)
+
+
+def test_bed_exit_step_scores_leave_out_the_steps_from_the_sit_up_on():
+    alarm = np.array([[0, 0, 1, 1, 1, 1],                 # gets up: warning steps 2-3, sit-up from step 4
+                      [0, 0, 0, 0, 0, 0]])                # stays
+    exit_step = np.array([4, -1])
+    late = np.array([[0, 0, 0, 0, 1, 1], [0] * 6], dtype=bool)      # alarms only once the patient sits
+    s = apps.step_scores(late, alarm, exit_step)
+    assert s["recall"] == 0 and s["precision"] == 0                  # no warning at all
+    assert s["recall_all_steps"] == 0.5                              # what counting every step would say
+    assert s["majority_step_accuracy"] == 8 / 10                     # 10 judged steps, 2 of them warning
+    assert s["step_accuracy"] == 8 / 10 and s["step_accuracy_all_steps"] == 10 / 12
+    early = np.array([[0, 0, 1, 1, 0, 0], [0, 1, 0, 0, 0, 0]], dtype=bool)
+    s = apps.step_scores(early, alarm, exit_step)
+    assert s["recall"] == 1 and s["precision"] == 2 / 3 and s["recall_all_steps"] == 0.5
+    with pytest.raises(TypeError, match="alarmed"):
+        apps.step_scores(early.astype(int), alarm, exit_step)
+    with pytest.raises(ValueError, match="exit_step"):
+        apps.step_scores(early, alarm, np.array([6, -1]))
 
 
 def test_memory_comparison_elman_rnn_fails_where_lstm_and_gru_succeed():

@@ -51,7 +51,7 @@ from .forecasting import forecasting
 from .handwriting import handwriting
 from .language_model import char_language_model
 from .memory import memory_comparison
-from .monitoring import bed_exit
+from .monitoring import alarm_fires_at, bed_exit, step_scores
 from .music import music
 from .sentiment import sentiment
 from .speech import speech
@@ -59,4 +59,5 @@ from .translation import attention_comparison, translation
 
 __all__ = ["AppResult", "ComparisonResult", "char_language_model", "sentiment", "translation",
            "forecasting", "speech", "handwriting", "captioning", "music", "bed_exit",
-           "memory_comparison", "attention_comparison", "collapse_repeats", "edit_distance"]
+           "memory_comparison", "attention_comparison", "collapse_repeats", "edit_distance",
+           "alarm_fires_at", "step_scores"]
