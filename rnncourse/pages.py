@@ -459,6 +459,13 @@ def claim(condition, message, **measured) -> None:
     the data or the machine makes the measurement stop supporting the words, the cell
     fails and so does the build, instead of the book quietly saying something false.
 
+    Alt texts and captions cannot hold a glued value (:func:`glue`): they state a bound
+    ("falls below 1e-15 by lag 40") and a claim checks it with the same literal number
+    (``claim(g[40:].max() < 1e-15, ...)``). ``tests/test_book_numbers.py`` refuses a
+    decimal, power of ten or percentage in a page's prose, alt texts or captions that
+    occurs in none of its code cells; ``tests/test_book_claims.py`` refuses a comparative
+    word ("cheaper", "fails", "about the same") with no check before it on the page.
+
     Parameters
     ----------
     condition : bool

@@ -1,4 +1,4 @@
-r"""The two-unit worked example of seed article 004, computed rather than typed.
+r"""The two-unit worked example of the article *Understanding Recurrent Neural Networks (RNNs)*, computed.
 
 Taught on the book page *The math of an RNN* (``book/math``).
 

@@ -23,7 +23,7 @@ is PyTorch's (and cuDNN's) variant; the original paper of Cho et al. (2014) writ
 :math:`z_t` and :math:`1 - z_t`; here :math:`z_t \approx 1` *keeps* the old state.
 
 =====================  ============  =================================  ===========================
-rnncourse              shape         seed article 004                   PyTorch ``nn.GRU``
+rnncourse              shape         *Understanding RNNs*               PyTorch ``nn.GRU``
 =====================  ============  =================================  ===========================
 ``W_xh``               ``(3H, D)``   (not named)                        ``weight_ih_l0``
 ``W_hh``               ``(3H, H)``   (not named)                        ``weight_hh_l0``

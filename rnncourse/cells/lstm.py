@@ -23,7 +23,7 @@ belongs to the input gate, ``a[:, H:2H]`` to the forget gate, ``a[:, 2H:3H]`` to
 the cell candidate and ``a[:, 3H:4H]`` to the output gate.
 
 =====================  ============  ======================  ====================================
-rnncourse              shape         seed article 004        PyTorch ``nn.LSTM``
+rnncourse              shape         *Understanding RNNs*    PyTorch ``nn.LSTM``
 =====================  ============  ======================  ====================================
 ``W_xh``               ``(4H, D)``   (not named)             ``weight_ih_l0``
 ``W_hh``               ``(4H, H)``   (not named)             ``weight_hh_l0``

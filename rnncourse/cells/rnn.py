@@ -12,13 +12,13 @@ The hidden-state update is
 with :math:`f` = tanh (default) or relu. Parameters use PyTorch's layout, so the
 code reads as the equation (for a batch, rows are examples: ``x @ W_xh.T``):
 
-=============  ==========  ===================  ==============================
-rnncourse      shape       seed article 004     *Deep Learning* book (seed 001)
-=============  ==========  ===================  ==============================
-``W_xh``       ``(H, D)``  :math:`W_h`          :math:`U`
-``W_hh``       ``(H, H)``  :math:`U_h`          :math:`W`
-``b_h``        ``(H,)``    :math:`b_h`          :math:`b`
-=============  ==========  ===================  ==============================
+=============  ==========  =====================  ==============================
+rnncourse      shape       *Understanding RNNs*   Goodfellow et al., *Deep Learning*
+=============  ==========  =====================  ==============================
+``W_xh``       ``(H, D)``  :math:`W_h`            :math:`U`
+``W_hh``       ``(H, H)``  :math:`U_h`            :math:`W`
+``b_h``        ``(H,)``    :math:`b_h`            :math:`b`
+=============  ==========  =====================  ==============================
 
 PyTorch's ``nn.RNN`` keeps two biases (``b_ih + b_hh``); their sum is our ``b_h``.
 

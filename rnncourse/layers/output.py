@@ -8,12 +8,12 @@ is folded into the loss: softmax into
 :func:`rnncourse.core.losses.softmax_cross_entropy` (more stable than a softmax
 followed by a log), the identity for :func:`rnncourse.core.losses.mse`.
 
-=============  ==========  ===================  ==============================
-rnncourse      shape       seed article 004     *Deep Learning* book (seed 001)
-=============  ==========  ===================  ==============================
-``W_hy``       ``(O, H)``  :math:`W_y`          :math:`V`
-``b_y``        ``(O,)``    :math:`b_y`          :math:`c`
-=============  ==========  ===================  ==============================
+=============  ==========  =====================  ==============================
+rnncourse      shape       *Understanding RNNs*   Goodfellow et al., *Deep Learning*
+=============  ==========  =====================  ==============================
+``W_hy``       ``(O, H)``  :math:`W_y`            :math:`V`
+``b_y``        ``(O,)``    :math:`b_y`            :math:`c`
+=============  ==========  =====================  ==============================
 """
 from __future__ import annotations
 
