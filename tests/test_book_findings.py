@@ -68,3 +68,13 @@ def test_forecasting_proof_renders_as_math(built_book):
     assert 'class="math' in proof, "the proof's equation is not in a math container"
     raw_tex = [s for s in parse_page(path).raw_tex() if "sigma" in s or "hat s" in s]
     assert not raw_tex, f"raw TeX in the proof: {raw_tex}"
+
+
+def test_no_page_refers_to_the_sources_by_their_file_numbers(built_book):
+    """'seed article 004' means something to the course's authors only: readers get titles (the API page too)."""
+    require_html(built_book)
+    pages = sorted(built_book.html_dir.rglob("*.html"))
+    assert len(pages) > 30
+    found = {str(p.relative_to(built_book.html_dir)): m.group(0) for p in pages
+             if (m := re.search(r"[Ss]eed article|\(seed 00\d\)|seed 00\d\b", _reader_text(p)))}
+    assert not found, f"pages naming a source by its file number: {found}"

@@ -412,6 +412,10 @@ def test_similarity_flags_copies_not_independent_solutions(small_course):
     assert frozenset(("ref", "renamer")) in flagged
     assert frozenset(("indep_b", "reorderer")) in flagged
     assert flagged == {frozenset(("ref", "renamer")), frozenset(("indep_b", "reorderer"))}, sim
+    # the margins classroom/similarity.py's docstring states: copies above 0.9, independent work below 0.35
+    copies = {frozenset(("ref", "renamer")), frozenset(("indep_b", "reorderer"))}
+    assert all(sim[k] > 0.9 for k in copies), sim
+    assert all(s < 0.35 for k, s in sim.items() if k not in copies), sim
     assert (c / "similarity" / f"{A}.html").is_file()
     rows = list(csv.DictReader(open(c / "similarity" / f"{A}.csv")))
     assert {frozenset((r["student_a"], r["student_b"])) for r in rows if r["flagged"] == "1"} == flagged
