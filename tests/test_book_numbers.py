@@ -116,3 +116,11 @@ def test_declared_numbers_still_occur(page):
     present = {normalise(n) for _, n in typed_numbers(text)}
     stale = sorted(set(declared(text)) - present)
     assert not stale, f"{page} declares typed numbers that no longer occur; remove them: {stale}"
+
+
+@pytest.mark.parametrize("page", sorted(str(p.relative_to(BOOK)) for p in BOOK.rglob("*.md")))
+def test_alt_texts_and_captions_hold_no_glued_values(page):
+    """A {glue:text} role in an alt text or a caption is never rendered: readers would get the raw role."""
+    text = (BOOK / page).read_text(encoding="utf-8")
+    found = [m.group(0)[:80] for m in FIGURE_TEXT_RE.finditer(text) if "{glue" in m.group(0)]
+    assert not found, f"{page}: glued values in alt texts or captions (state a bound a claim checks): {found}"

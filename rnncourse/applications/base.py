@@ -399,7 +399,12 @@ def edit_distance(a, b):
 
 
 def positionwise_accuracy(predicted, targets):
-    """Share of target tokens matched at the same position (missing positions count as wrong).
+    """Share of positions where the predicted token is the target's; missing and extra tokens count as wrong.
+
+    An example counts ``max(len(predicted), len(target))`` positions: a prediction
+    that stops early loses the missing ones, and one that runs on past the target's
+    end (``"20"`` for ``"2"``) loses every extra one, so only the exact sequence
+    scores 1.
 
     Parameters
     ----------
@@ -425,7 +430,7 @@ def positionwise_accuracy(predicted, targets):
         raise ValueError("targets holds no token at all: the accuracy would be 0/0")
     hit = total = 0
     for p, t in zip(predicted, targets):
-        total += len(t)
+        total += max(len(t), len(p))
         hit += sum(1 for i, tok in enumerate(t) if i < len(p) and p[i] == tok)
     return hit / total
 

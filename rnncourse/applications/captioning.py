@@ -32,7 +32,7 @@ def captioning(*, seed=0, n_train=1000, n_test=200, feature_dim=64, embedding_di
 
     Within the default budget the colours are learnt almost at once and the
     shapes slowly (they differ only in the mix of edge directions the features
-    pool): about half of the held-out captions come out exactly right, most of
+    pool): more than half of the held-out captions come out exactly right, most of
     the rest with one shape word wrong. More epochs and images help; so would
     features that keep more of the shapes' outlines.
 

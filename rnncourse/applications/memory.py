@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..core.checks import check_positive_int
+from ..core.checks import check_int, check_positive_int
 from ..core.module import Sequential
 from ..datasets import adding_problem
 from ..layers.output import LastStep, Output
-from .base import ComparisonResult, cell_class, make_cell, make_rng, train_model
+from .base import ComparisonResult, cell_class, make_cell, train_model
 
 
 def memory_comparison(*, seed=0, lengths=(10, 30), cells=("rnn", "lstm", "gru"), hidden_size=16,
@@ -33,11 +33,12 @@ def memory_comparison(*, seed=0, lengths=(10, 30), cells=("rnn", "lstm", "gru"),
     value vanishes across some 15-30 steps) while LSTM and GRU solve it. Longer
     sequences need more steps, the LSTM's first (at ``T = 50`` it sometimes
     stays at the baseline for 600 steps where the GRU does not). Every cell
-    reads the same training and test sequences of a given length. One generator,
-    made from ``seed``, draws everything in order (each length's sequences, then
-    each cell's initial weights), so a call with other ``lengths`` or ``cells``
-    draws other sequences and weights for the same entry: its numbers differ
-    from the full comparison's.
+    reads the same training and test sequences of a given length, in the same
+    order. Separate generators, made from ``seed``, draw each length's sequences
+    (from ``(seed, T)``) and each cell's initial weights (from ``(seed, T, cell)``),
+    so an entry does not depend on what else the call compares:
+    ``memory_comparison(lengths=(30,), cells=("lstm",))`` reproduces the LSTM row
+    of the full comparison exactly.
 
     It stands in for no real data: it is a controlled probe of how far back a
     network can carry one number.
@@ -64,18 +65,20 @@ def memory_comparison(*, seed=0, lengths=(10, 30), cells=("rnn", "lstm", "gru"),
 
     Book page: ``book/variants/comparison``.
     """
-    rng = make_rng(seed)
+    seed = check_int("seed", seed, 0)
     for c in cells:
         cell_class(c)
     rows, histories, models = [], {}, {}
     total = 0.0
     for i, T in enumerate(lengths):
         T = check_positive_int(f"lengths[{i}]", T)
-        x_tr, y_tr = adding_problem(steps * batch_size, T, rng=rng)
-        x_te, y_te = adding_problem(check_positive_int("n_test", n_test), T, rng=rng)
+        data_rng = np.random.default_rng([seed, T])                      # the same for every cell
+        x_tr, y_tr = adding_problem(steps * batch_size, T, rng=data_rng)
+        x_te, y_te = adding_problem(check_positive_int("n_test", n_test), T, rng=data_rng)
         baseline = float(np.mean((y_te - 1.0) ** 2))
         batches = [(x_tr[i:i + batch_size], y_tr[i:i + batch_size]) for i in range(0, len(x_tr), batch_size)]
         for c in cells:
+            rng = np.random.default_rng([seed, T, int.from_bytes(c.encode(), "little")])   # this cell's weights
             model = Sequential(make_cell(c, 2, hidden_size, rng), LastStep(), Output(hidden_size, 1, rng=rng))
             history, seconds = train_model(model, batches, loss="mse", epochs=1, lr=lr, clip_norm=1.0,
                                            progress=progress, desc=f"{c} T={T}")
