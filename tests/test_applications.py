@@ -72,7 +72,8 @@ def test_one_seed_makes_a_run_reproducible():
 def test_every_public_name_says_which_book_page_teaches_it():
     pages = {"char_language_model": "language_model", "bed_exit": "monitoring",
              "memory_comparison": None, "ComparisonResult": None, "AppResult": None,
-             "collapse_repeats": "speech", "edit_distance": "speech", "attention_comparison": "translation"}
+             "collapse_repeats": "speech", "edit_distance": "speech", "attention_comparison": "translation",
+             "alarm_fires_at": "monitoring", "step_scores": "monitoring"}
     for name in apps.__all__:
         doc = getattr(apps, name).__doc__
         assert "Book page: ``book/" in doc, name
@@ -89,7 +90,7 @@ def test_bad_arguments_name_themselves():
         apps.speech(seed=1.5)
     with pytest.raises(ValueError, match="window=12 must hold one season"):
         apps.forecasting(window=12)
-    with pytest.raises(ValueError, match="threshold must be in"):
+    with pytest.raises(ValueError, match=r"threshold must be a finite number in \(0, 1\)"):
         apps.bed_exit(threshold=1.5)
 
 
