@@ -78,3 +78,11 @@ def test_no_page_refers_to_the_sources_by_their_file_numbers(built_book):
     found = {str(p.relative_to(built_book.html_dir)): m.group(0) for p in pages
              if (m := re.search(r"[Ss]eed article|\(seed 00\d\)|seed 00\d\b", _reader_text(p)))}
     assert not found, f"pages naming a source by its file number: {found}"
+
+
+def test_monitoring_scores_the_warning_period(built_book):
+    """The step scores once counted every step after the sit-up too; the page now scores the warning period."""
+    require_html(built_book)
+    text = _reader_text(built_book.html_dir / "book" / "applications" / "monitoring.html")
+    assert "steps before the sit-up whose alarmed state" in text and "recall_all_steps" in text
+    assert "Counting every step instead would report a recall of" in text
