@@ -217,7 +217,10 @@ def preformatted(text):
 
 
 def format_metric(value) -> str:
-    """A metric as text: integers as they are, other numbers with 4 significant digits.
+    """A metric as text: integers as they are, other numbers with 4 significant digits, trailing zeros kept.
+
+    Keeping the zeros makes a column of metrics read alike: ``"1.000"`` and
+    ``"2.900"`` beside ``"0.4427"``, not ``"1"`` and ``"2.9"``.
 
     Parameters
     ----------
@@ -227,7 +230,8 @@ def format_metric(value) -> str:
     Returns
     -------
     str
-        E.g. ``"12"`` for ``12``, ``"0.1235"`` for ``0.123456``, ``"1.235e+04"`` for ``12345.6``.
+        E.g. ``"12"`` for ``12``, ``"0.1235"`` for ``0.123456``, ``"1.000"`` for ``1.0``,
+        ``"1.235e+04"`` for ``12345.6``.
 
     Raises
     ------
@@ -240,7 +244,7 @@ def format_metric(value) -> str:
         return str(int(value))
     if not isinstance(value, (numbers.Real, np.floating)):
         raise TypeError(f"a metric must be a number, got {type(value).__name__}: {value!r}")
-    return f"{float(value):.4g}"
+    return f"{float(value):#.4g}"
 
 
 def show_metrics(metrics, meanings=None) -> None:

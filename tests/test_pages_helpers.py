@@ -115,8 +115,8 @@ def test_preformatted_needs_text():
 # metrics
 # ---------------------------------------------------------------------------
 @pytest.mark.parametrize("value, text", [
-    (12, "12"), (np.int64(-3), "-3"), (True, "1"), (0.123456, "0.1235"), (np.float32(2.5), "2.5"),
-    (12345.6, "1.235e+04"), (1e-5, "1e-05"), (float("nan"), "nan"),
+    (12, "12"), (np.int64(-3), "-3"), (True, "1"), (0.123456, "0.1235"), (np.float32(2.5), "2.500"),
+    (1.0, "1.000"), (12345.6, "1.235e+04"), (1e-5, "1.000e-05"), (float("nan"), "nan"),
 ])
 def test_format_metric(value, text):
     assert format_metric(value) == text
@@ -135,7 +135,7 @@ def test_show_metrics_with_a_mapping_a_function_or_nothing(shown):
     show_metrics(metrics)
     first, second, third = (_table_cells(s.data, "td") for s in shown)
     assert _table_cells(shown[0].data, "th") == ["metric", "value", "meaning"]
-    assert first == ["accuracy", "0.9123", "share of test sentences right", "epochs", "12", "", "note&lt;", "1", ""]
+    assert first == ["accuracy", "0.9123", "share of test sentences right", "epochs", "12", "", "note&lt;", "1.000", ""]
     assert second[2::3] == ["about accuracy", "about epochs", "about note&lt;"]
     assert third[2::3] == ["", "", ""]
 
