@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from support import browser_check
+from support.processes import free_port, stop_process
 
 pytestmark = pytest.mark.slow
 
@@ -38,7 +38,7 @@ def _get(base, path, timeout=30):
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     home = tmp_path_factory.mktemp("lab")
-    port = browser_check._free_port()
+    port = free_port()
     env = dict(os.environ, JUPYTER_CONFIG_DIR=str(home / "config"), JUPYTERLAB_SETTINGS_DIR=str(home / "settings"),
                JUPYTERLAB_WORKSPACES_DIR=str(home / "workspaces"), JUPYTER_RUNTIME_DIR=str(home / "runtime"))
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
@@ -60,12 +60,7 @@ def lab(tmp_path_factory):
                 time.sleep(0.5)
         yield base
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_process(proc, timeout=20)
         log.close()
 
 

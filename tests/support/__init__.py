@@ -10,6 +10,8 @@
 - :mod:`support.bad_submissions`: bad submissions to assignment 1, each with its due score.
 - :mod:`support.class_servers`: real servers on loopback for the class test and benchmark
   (PostgreSQL, system users, JupyterHub, the single-user environment).
+- :mod:`support.processes`: child-process servers on loopback: a free port, waiting until it
+  listens, stopping the process (used by the three modules above that start servers).
 
 Test modules import them as ``from support import ...`` (pytest puts ``tests/`` on
 ``sys.path``); ``conftest.py`` stays in ``tests/``.

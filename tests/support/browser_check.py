@@ -20,13 +20,16 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 from pathlib import Path
+
+if __package__:
+    from .processes import free_port, stop_process, wait_for_port
+else:                                  # run as a script: python tests/support/browser_check.py ...
+    from processes import free_port, stop_process, wait_for_port
 
 #: Headless, no sandbox (containers run as root), and no network traffic of its own.
 CHROMIUM_FLAGS = [
@@ -69,38 +72,19 @@ def require_chromium() -> str:
     pytest.skip(message)
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextlib.contextmanager
 def serve(directory: Path, timeout: float = 15.0):
     """Serve ``directory`` with ``python -m http.server`` on 127.0.0.1; yield the base URL."""
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(directory)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}/"
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                    break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"http.server did not start on port {port} (exit {proc.poll()})")
-                time.sleep(0.1)
+        wait_for_port(port, proc, timeout=timeout, what="http.server", poll=0.1)
         yield base
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_process(proc, timeout=5)
 
 
 def run_chromium(chromium: str, url: str, *args: str, timeout: float = 120.0) -> subprocess.CompletedProcess:

@@ -15,7 +15,6 @@ import os
 import pwd
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -24,31 +23,13 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from support.processes import free_port, stop_process, wait_for_port
+
 ROOT = Path(__file__).resolve().parents[2]
 #: where the single-user environment is kept between runs (built by deploy/singleuser_env.py)
 SINGLEUSER_DEFAULT = "/opt/rnncourse/singleuser"
 #: configurable-http-proxy, installed from npm by `make class-deps`
 PROXY = ROOT / ".venv" / "node" / "node_modules" / ".bin" / "configurable-http-proxy"
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for_port(port: int, proc: subprocess.Popen | None = None, timeout: float = 60.0, what: str = "server"):
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            if proc is not None and proc.poll() is not None:
-                raise RuntimeError(f"{what} exited with {proc.returncode} before listening on port {port}")
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"{what} did not listen on 127.0.0.1:{port} within {timeout:.0f} s")
-            time.sleep(0.2)
 
 
 def world_readable_tmpdir(prefix: str) -> Path:
@@ -236,12 +217,7 @@ class Hub:
 
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
-            self.proc.terminate()           # the hub stops the users' servers (cleanup_servers) and the proxy
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+            stop_process(self.proc, timeout=30)   # the hub stops the users' servers (cleanup_servers) and the proxy
 
 
 class HubUser:
