@@ -24,7 +24,7 @@ import re
 from pathlib import Path
 
 import pytest
-from test_book_claims import page_blocks
+from support.page_source import page_blocks
 
 BOOK = Path(__file__).resolve().parents[1] / "book"
 

@@ -6,6 +6,7 @@
   cell gets all those tests by being added to ``CELLS``.
 - :mod:`support.book_fixture`: the ``built_book`` fixture, the book built once per session.
 - :mod:`support.page_checks`: reading built HTML pages (images, scripts, math, stray TeX).
+- :mod:`support.page_source`: a page's MyST source as code cells and paragraphs.
 - :mod:`support.browser_check`: pages in headless Chromium (also a command-line tool).
 - :mod:`support.bad_submissions`: bad submissions to assignment 1, each with its due score.
 - :mod:`support.class_servers`: real servers on loopback for the class test and benchmark
